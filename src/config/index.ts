@@ -1,0 +1,10 @@
+export { settings } from './defaults.js';
+export type { Config, SettingName } from './defaults.js';
+export { loadConfig, redactConfig, DEFAULT_CONF_PATHS } from './load.js';
+export type { LoadOptions, LoadResult } from './load.js';
+export { parseListeners } from './listeners.js';
+export type { Listener } from './listeners.js';
+export { allowedTlsVersions, parseProtocolList } from './cross-checks.js';
+export { parseConfFile } from './parse-file.js';
+export { pgLinkSettings } from './postgres-link.js';
+export type { PgLinkSettings } from './postgres-link.js';
