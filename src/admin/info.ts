@@ -1,0 +1,84 @@
+import { redactConfig } from '../config/index.js';
+import type { GatewayContext } from '../gateway/context.js';
+import { getService } from '../gateway/context.js';
+import { KONG_COMPAT_VERSION, VERSION } from '../version.js';
+import type { AdminRouter } from './router.js';
+
+/** What the plugin registry exposes to `GET /` (filled once plugins exist). */
+export interface AvailablePlugins {
+  available(): string[];
+  enabledInCluster(): Promise<string[]>;
+}
+
+/** Counters the proxy keeps for `/status`. */
+export interface ServerCounters {
+  connectionsActive: number;
+  connectionsAccepted: number;
+  connectionsHandled: number;
+  totalRequests: number;
+}
+
+async function databaseReachable(ctx: GatewayContext): Promise<boolean> {
+  if (!ctx.datastore) return true;
+  try {
+    await ctx.datastore.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `GET /` and `GET /status`, as Kong shapes them. */
+export function registerInfoRoutes(router: AdminRouter): void {
+  router.on('GET', '/', async (_req, ctx) => {
+    const plugins = getService<AvailablePlugins>(ctx, 'plugins');
+    const available = plugins?.available() ?? [];
+    const enabled = plugins ? await plugins.enabledInCluster().catch(() => []) : [];
+    return {
+      status: 200,
+      body: {
+        version: KONG_COMPAT_VERSION,
+        silverback_version: VERSION,
+        edition: 'community',
+        tagline: 'Welcome to kong',
+        hostname: ctx.hostname,
+        node_id: ctx.nodeId,
+        lua_version: `Node.js ${process.version}`,
+        pids: { master: process.pid, workers: [] as number[] },
+        plugins: {
+          available_on_server: Object.fromEntries(available.map((name) => [name, { version: VERSION, priority: 0 }])),
+          enabled_in_cluster: enabled,
+        },
+        configuration: redactConfig(ctx.config),
+        timers: { running: 0, pending: 0 },
+      },
+    };
+  });
+
+  router.on('GET', '/status', async (_req, ctx) => {
+    const counters = getService<() => ServerCounters>(ctx, 'counters')?.();
+    const reachable = await databaseReachable(ctx);
+    const mem = process.memoryUsage();
+    const snapshotHash = getService<() => string | null>(ctx, 'configurationHash')?.() ?? null;
+    return {
+      status: 200,
+      body: {
+        server: {
+          connections_active: counters?.connectionsActive ?? 0,
+          connections_accepted: counters?.connectionsAccepted ?? 0,
+          connections_handled: counters?.connectionsHandled ?? 0,
+          connections_reading: 0,
+          connections_writing: counters?.connectionsActive ?? 0,
+          connections_waiting: 0,
+          total_requests: counters?.totalRequests ?? 0,
+        },
+        database: { reachable },
+        memory: {
+          workers_lua_vms: [{ http_allocated_gc: `${(mem.heapUsed / 1048576).toFixed(2)} MiB`, pid: process.pid }],
+          lua_shared_dicts: {},
+        },
+        ...(snapshotHash ? { configuration_hash: snapshotHash } : {}),
+      },
+    };
+  });
+}

@@ -1,0 +1,24 @@
+import type { Config } from '../config/index.js';
+import type { Datastore } from '../datastore/index.js';
+import type { Logger } from '../log.js';
+
+/**
+ * What one running node shares with its Admin API, proxy and status listeners. Modules that
+ * arrive later (snapshot, plugins, cluster) hang their handles here rather than in globals.
+ */
+export interface GatewayContext {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly nodeId: string;
+  readonly version: string;
+  readonly hostname: string;
+  readonly startedAt: number;
+  /** null with `database = off`. */
+  readonly datastore: Datastore | null;
+  /** Extension slots filled by later modules (snapshot manager, plugin registry, metrics, …). */
+  readonly services: Map<string, unknown>;
+}
+
+export function getService<T>(ctx: GatewayContext, name: string): T | undefined {
+  return ctx.services.get(name) as T | undefined;
+}

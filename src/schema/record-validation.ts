@@ -1,0 +1,50 @@
+/**
+ * Kong's Schema:validate over an entity or record whose auto fields were already processed:
+ * every present field is checked, required fields are enforced, then the entity checks run.
+ * All problems are collected; nothing stops at the first.
+ */
+import type { RecordSchema } from './types.js';
+import { msg } from './messages.js';
+import { getSubschema, type Json } from './record-schema.js';
+import { validateField, type ErrorTree } from './field-validation.js';
+import { runEntityChecks } from './entity-checks.js';
+
+/** Fields Kong never validates from input: `updated_at` is always reset by the server. */
+const UNVALIDATED = new Set(['updated_at']);
+
+export function validateRecord(schema: RecordSchema, input: Json, fullCheck: boolean, updating = false): ErrorTree | undefined {
+  if (schema.subschemaKey) {
+    const key = input[schema.subschemaKey];
+    if (key === null || key === undefined) return { [schema.subschemaKey]: msg.REQUIRED };
+    if (!getSubschema(schema, input)) {
+      const shown = typeof key === 'string' ? key : Array.isArray(key) ? String(key[0]) : String(key);
+      return { [schema.subschemaKey]: (schema.subschemaError ?? 'unknown type: %s').replace('%s', shown) };
+    }
+  }
+  const sub = getSubschema(schema, input);
+  const errors: ErrorTree = {};
+
+  for (const [k, v] of Object.entries(input)) {
+    if (UNVALIDATED.has(k) || (k === 'ttl' && schema.ttl)) continue;
+    const field = sub?.fields?.[k] ?? schema.fields[k];
+    if (!field) {
+      errors[k] = msg.UNKNOWN;
+      continue;
+    }
+    const err = validateField(field, v);
+    if (err !== undefined) errors[k] = err;
+  }
+
+  for (const [name, field] of Object.entries(schema.fields)) {
+    if (field.required && (input[name] === null || (fullCheck && input[name] === undefined))) {
+      errors[name] = msg.REQUIRED;
+    }
+  }
+
+  runEntityChecks(schema.entityChecks, input, { fields: schema.fields, updating, fullCheck }, errors);
+  if (sub?.entityChecks) {
+    const fields = { ...schema.fields, ...(sub.fields ?? {}) };
+    runEntityChecks(sub.entityChecks, input, { fields, updating, fullCheck }, errors);
+  }
+  return Object.keys(errors).length > 0 ? errors : undefined;
+}
