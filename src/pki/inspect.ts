@@ -82,7 +82,9 @@ export function checkChainOrder(certs: X509Certificate[]): ChainOrderReport {
     if (!child.checkIssued(parent) || !child.verify(parent.publicKey)) {
       const actualIssuer = certs.findIndex((c, j) => j !== i && child.checkIssued(c) && child.verify(c.publicKey));
       problems.push(
-        actualIssuer >= 0
+        isSelfSigned(child)
+          ? `${who} is a self-signed root but is not last; the root belongs at the end`
+          : actualIssuer >= 0
           ? `${who} is issued by #${actualIssuer + 1}, not by the next certificate #${i + 2}; order leaf first, then each issuer`
           : `${who} is not issued by the next certificate #${i + 2} (${oneLineName(parent.subject)})`,
       );

@@ -30,8 +30,8 @@ export interface TrustStore {
 
 const SETTING = 'lua_ssl_trusted_certificate';
 
-function fail(entry: string, what: string, fix: string): never {
-  throw new GatewayError(ErrorCode.CONFIG, `${SETTING}: ${what} '${entry}' (${fix})`);
+function fail(entry: string, problem: string, fix: string): never {
+  throw new GatewayError(ErrorCode.CONFIG, `${SETTING}: '${entry}' ${problem} (${fix})`);
 }
 
 export function findSystemBundle(candidates: readonly string[] = systemBundleCandidates): string | undefined {
@@ -40,14 +40,14 @@ export function findSystemBundle(candidates: readonly string[] = systemBundleCan
 
 function readEntryFile(entry: string, path: string): string {
   try {
-    if (statSync(path).isDirectory()) fail(entry, 'is a directory, not a PEM file:', 'give a PEM file, e.g. /path/to/ca/chain.crt');
+    if (statSync(path).isDirectory()) fail(entry, 'is a directory, not a PEM file', 'give a PEM file, e.g. /path/to/ca/chain.crt');
     return readFileSync(path, 'utf8');
   } catch (err) {
     if (err instanceof GatewayError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') fail(entry, 'file does not exist:', 'check the path, or use `system` for the OS bundle');
-    if (code === 'EACCES' || code === 'EPERM') fail(entry, 'file is not readable (permission denied):', 'make it readable by the gateway user');
-    fail(entry, `file cannot be read (${code ?? (err as Error).message}):`, 'check the path and its permissions');
+    if (code === 'ENOENT') fail(entry, 'does not exist', 'check the path, or use `system` for the OS bundle');
+    if (code === 'EACCES' || code === 'EPERM') fail(entry, 'is not readable (permission denied)', 'make it readable by the gateway user');
+    fail(entry, `cannot be read (${code ?? (err as Error).message})`, 'check the path and its permissions');
   }
 }
 
@@ -72,16 +72,17 @@ export function loadTrustStore(
       }
       path = found;
     }
-    const text = readEntryFile(entry, path);
+    const label = entry === 'system' ? `system (${path})` : entry;
+    const text = readEntryFile(label, path);
     const pems = splitCertificatePems(text);
     if (pems.length === 0) {
-      fail(entry, text.trim() === '' ? 'file is empty:' : 'file contains no PEM certificate:', 'expected "-----BEGIN CERTIFICATE-----" blocks, e.g. the CA chain.crt');
+      fail(label, text.trim() === '' ? 'is empty' : 'contains no PEM certificate', 'expected "-----BEGIN CERTIFICATE-----" blocks, e.g. the CA chain.crt');
     }
     let certificates: X509Certificate[];
     try {
       certificates = readCertificates(text, path);
     } catch (err) {
-      fail(entry, `file has an unparseable certificate (${(err as Error).message}):`, 'replace it with valid PEM certificates');
+      fail(label, `has a certificate that cannot be parsed (${(err as Error).message})`, 'replace it with valid PEM certificates');
     }
     store.pems.push(...pems);
     store.certificates.push(...certificates);
