@@ -17,7 +17,9 @@ export function validateRecord(schema: RecordSchema, input: Json, fullCheck: boo
     const key = input[schema.subschemaKey];
     if (key === null || key === undefined) return { [schema.subschemaKey]: msg.REQUIRED };
     if (!getSubschema(schema, input)) {
-      const shown = typeof key === 'string' ? key : Array.isArray(key) ? String(key[0]) : String(key);
+      // Kong formats the first element of a set key, which prints `nil` for an empty set.
+      const first = Array.isArray(key) ? key[0] : key;
+      const shown = first === undefined || first === null ? 'nil' : String(first);
       return { [schema.subschemaKey]: (schema.subschemaError ?? 'unknown type: %s').replace('%s', shown) };
     }
   }
