@@ -57,7 +57,7 @@ describe('certificates', () => {
     const same = violation(() =>
       validateEntity('certificates', { cert: ecLeaf.certPem, key: ecLeaf.keyPem, cert_alt: otherEc.certPem, key_alt: otherEc.keyPem }, { operation: 'insert' }),
     );
-    expect(same.fields?.['@entity']?.[0]).toMatch(/^certificate and alternative certificate need to have different type/);
+    expect((same.fields?.['@entity'] as string[])[0]).toMatch(/^certificate and alternative certificate need to have different type/);
 
     const ok = validateEntity('certificates', { cert: ecLeaf.certPem, key: ecLeaf.keyPem, cert_alt: rsaLeaf.certPem, key_alt: rsaLeaf.keyPem }, { operation: 'insert' });
     expect(ok.key_alt).toBe(rsaLeaf.keyPem);
