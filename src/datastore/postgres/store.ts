@@ -1,21 +1,16 @@
-import pg from 'pg';
-import type { PgLinkSettings } from '../../config/index.js';
 import type { Datastore, Queryable, QueryResult } from '../types.js';
+import type { LinkPool } from './link-pool.js';
 
-/**
- * PostgreSQL datastore over node-postgres. The link itself (TLS negotiation, verification,
- * pool limits, error wording) lives in `link.ts`; this file only adapts pools to `Datastore`.
- */
-export interface PostgresPools {
-  primary: pg.Pool;
-  replica: pg.Pool | null;
+/** The primary link and, when `pg_ro_host` is set, the read replica's. */
+export interface PostgresLinks {
+  primary: LinkPool;
+  replica: LinkPool | null;
 }
 
-function adapt(pool: pg.Pool | pg.PoolClient): Queryable {
+function adapt(link: LinkPool): Queryable {
   return {
-    async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-      const result = await pool.query(sql, params ? [...params] : undefined);
-      return { rows: result.rows as R[], rowCount: result.rowCount ?? result.rows.length };
+    query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+      return link.query<R>(sql, params);
     },
   };
 }
@@ -27,34 +22,43 @@ function lockKey(name: string): string {
   return h.toString();
 }
 
-export function datastoreFromPools(pools: PostgresPools, primary: PgLinkSettings): Datastore {
-  const primaryQ = adapt(pools.primary);
-  const store: Datastore = {
+/**
+ * PostgreSQL datastore over the links. Reads that tolerate replica lag (`reader`) go to the
+ * replica; writes, transactions, locks and everything else go to the primary (Kong sends every
+ * Admin API query to the primary too).
+ */
+export function datastoreFromLinks(links: PostgresLinks): Datastore & { readonly links: PostgresLinks } {
+  const primary = adapt(links.primary);
+  return {
     kind: 'postgres',
-    query: primaryQ.query,
-    reader: pools.replica ? adapt(pools.replica) : primaryQ,
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      const client = await pools.primary.connect();
-      try {
+    links,
+    query: primary.query,
+    reader: links.replica ? adapt(links.replica) : primary,
+    transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      return links.primary.withClient(async (client) => {
         await client.query('BEGIN');
-        const value = await fn(adapt(client));
-        await client.query('COMMIT');
-        return value;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+        try {
+          const value = await fn({
+            async query<R>(sql: string, params?: readonly unknown[]) {
+              const r = await client.query(sql, params ? [...params] : undefined);
+              return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
+            },
+          });
+          await client.query('COMMIT');
+          return value;
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw err;
+        }
+      });
     },
     async serverVersionNum() {
-      const r = await primaryQ.query<{ server_version_num: string }>('SHOW server_version_num');
+      const r = await primary.query<{ server_version_num: string }>('SHOW server_version_num');
       return Number(r.rows[0].server_version_num);
     },
-    async withExclusiveLock<T>(name: string, fn: () => Promise<T>) {
-      // Session-level advisory lock: held on one dedicated client for the whole operation.
-      const client = await pools.primary.connect();
-      try {
+    withExclusiveLock<T>(name: string, fn: () => Promise<T>) {
+      // Session-level advisory lock: held on one dedicated connection for the whole operation.
+      return links.primary.withClient(async (client) => {
         const key = lockKey(name);
         const got = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key]);
         if (!got.rows[0].ok) return { acquired: false as const };
@@ -63,14 +67,10 @@ export function datastoreFromPools(pools: PostgresPools, primary: PgLinkSettings
         } finally {
           await client.query('SELECT pg_advisory_unlock($1::bigint)', [key]).catch(() => undefined);
         }
-      } finally {
-        client.release();
-      }
+      }, { holdSlot: false });
     },
     async close() {
-      await Promise.all([pools.primary.end(), pools.replica?.end()]);
+      await Promise.all([links.primary.end(), links.replica?.end()]);
     },
   };
-  void primary;
-  return store;
 }
