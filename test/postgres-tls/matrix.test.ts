@@ -267,8 +267,15 @@ describe.each(makers)('PostgreSQL link over TLS, $maker PKI', ({ maker, make }) 
 
     it('revoked client certificate in the server CRL: refused, revocation named', async () => {
       const r = await attempt(mtls(revoked.crt, revoked.key));
-      expect(r.message).toContain('certificate revoked');
+      expect(r.message).toBe('[PostgreSQL error] failed to retrieve PostgreSQL server_version_num: sslv3 alert certificate revoked');
       expect(r.hint).toContain('ssl_crl_file');
+    });
+
+    it('client certificate from a CA the server does not trust: refused by a TLS alert, hint names ssl_ca_file', async () => {
+      const r = await attempt(mtls(wrongPki.files.clientCrt, wrongPki.files.clientKey));
+      // Both PKIs name their root root.yourdomain.com, so OpenSSL finds a same-named CA whose signature fails: decrypt error.
+      expect(r.message).toMatch(/server_version_num: tlsv1 alert (unknown ca|decrypt error)$/);
+      expect(r.hint).toContain("ssl_ca_file");
     });
 
     it.runIf(hba === CERT_HBA)('client CN differs from the user: certificate authentication failed for user "kong"', async () => {

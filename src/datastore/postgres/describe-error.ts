@@ -21,7 +21,9 @@ export function linkConnectError(failure: LinkFailure, cause?: unknown): Gateway
 export function openSslReasonOf(err: Error): string | null {
   const code = (err as NodeJS.ErrnoException).code ?? '';
   if (!code.startsWith('ERR_SSL_') && !/SSL routines/.test(err.message)) return null;
-  const match = err.message.match(/SSL routines:[^:]*:([^\n]+)$/m);
+  // "error:0A000414:SSL routines:ssl3_read_bytes:sslv3 alert certificate revoked:../deps/…/rec_layer_s3.c:1601:SSL alert number 44":
+  // OpenSSL's reason is the field after the function name; the source location after it means nothing to users.
+  const match = err.message.match(/SSL routines:[^:]*:([^:\n]+)/);
   return (match ? match[1] : err.message).trim();
 }
 
