@@ -1,0 +1,136 @@
+/**
+ * Builds the router of one config snapshot: filter the routes the http subsystem serves, split
+ * them by path group, compile, order by traditional_compatible priority, index, and answer
+ * matches through a bounded cache.
+ */
+import { ErrorCode, GatewayError } from '../../errors.js';
+import { cacheKey, planCacheKey } from './cache-key.js';
+import { compileRoute, testRoute, type CompiledRoute, type MatchContext, type RouteHit } from './compile-route.js';
+import { escapeUpstreamPath } from './escape-path.js';
+import { splitHostPort } from './host-port.js';
+import { LruCache } from './lru-cache.js';
+import { normalizeRequestPath } from './normalize-path.js';
+import { compareForEvaluation } from './priority.js';
+import { RouteIndex } from './route-index.js';
+import { splitByPathGroup } from './split-routes.js';
+import type { RouteInput, RouteMatch, Router, RouterOptions, RouterRequest, RouteSkip, ServiceInput } from './types.js';
+import { buildUpstreamPath } from './upstream-path.js';
+
+// Protocols of Kong's http subsystem; tcp/tls/udp routes belong to the stream router.
+const HTTP_PROTOCOLS = new Set(['http', 'https', 'grpc', 'grpcs']);
+
+// Kong sizes its match cache at 5000 entries per 5000 routes, capped at 20 times that.
+const CACHE_STEP = 5000;
+
+function defaultCacheSize(routeCount: number): number {
+  return Math.min(Math.ceil(Math.max(routeCount / CACHE_STEP, 1)) * CACHE_STEP, CACHE_STEP * 20);
+}
+
+function serviceOf(route: RouteInput, services: ReadonlyMap<string, ServiceInput>): ServiceInput | null {
+  const ref = route.service;
+  if (!ref) return null;
+  const service = services.get(ref.id);
+  if (!service) {
+    // Kong refuses to build a router in this case and keeps the previous one.
+    throw new GatewayError(
+      ErrorCode.INTERNAL,
+      `could not build the router: route '${route.id}' references service '${ref.id}', which is not in the configuration snapshot`,
+      { hint: 'rebuild the configuration snapshot from a consistent datastore or declarative file' },
+    );
+  }
+  return service;
+}
+
+function compileAll(routes: readonly RouteInput[], services: ReadonlyMap<string, ServiceInput>, skipped: RouteSkip[]): CompiledRoute[] {
+  const compiled: CompiledRoute[] = [];
+  for (const route of routes) {
+    if (!route.protocols.some((p) => HTTP_PROTOCOLS.has(p))) continue;
+    const service = serviceOf(route, services);
+    if (service && service.enabled === false) continue;
+    try {
+      for (const group of splitByPathGroup(route)) compiled.push(compileRoute(group.id, route, service, group.paths));
+    } catch (err) {
+      // A route whose regex cannot compile is left out entirely, as Kong drops a route whose expression fails.
+      skipped.push({ routeId: route.id, reason: err instanceof Error ? err.message : String(err) });
+      for (let i = compiled.length - 1; i >= 0 && compiled[i].route === route; i--) compiled.pop();
+    }
+  }
+  compiled.sort(compareForEvaluation);
+  compiled.forEach((route, rank) => (route.rank = rank));
+  return compiled;
+}
+
+function onlyHttps(route: RouteInput): boolean {
+  return route.protocols.includes('https') && !route.protocols.includes('http');
+}
+
+function buildMatch(compiled: CompiledRoute, hit: RouteHit, req: RouterRequest, path: string, options: RouterOptions): RouteMatch {
+  const { route, service } = compiled;
+  const prefix = route.strip_path && hit.matchedText !== undefined ? hit.matchedText : undefined;
+  const upstreamPath = buildUpstreamPath({
+    base: service?.path ?? '/',
+    requestPath: path,
+    prefix: prefix ?? '/',
+    stripPath: route.strip_path,
+    pathHandling: options.honourPathHandlingV1 && route.path_handling === 'v1' ? 'v1' : 'v0',
+  });
+  const match: RouteMatch = {
+    route,
+    service,
+    normalizedPath: path,
+    upstreamPath,
+    upstreamPathEscaped: escapeUpstreamPath(upstreamPath),
+    upstreamHost: route.preserve_host && req.host !== '' ? req.host : null,
+  };
+  if (hit.matchedPath !== undefined) match.matchedPath = hit.matchedPath;
+  if (hit.uriCaptures) match.uriCaptures = Object.freeze(hit.uriCaptures);
+  if (hit.matchedHost !== undefined) match.matchedHost = hit.matchedHost;
+  if (prefix !== undefined) match.prefix = prefix;
+  if (req.scheme === 'http' && onlyHttps(route)) match.redirect = { status: route.https_redirect_status_code };
+  return Object.freeze(match);
+}
+
+export function compileRouter(
+  routes: readonly RouteInput[],
+  services: ReadonlyMap<string, ServiceInput>,
+  options: RouterOptions = {},
+): Router {
+  const skipped: RouteSkip[] = [];
+  const compiled = compileAll(routes, services, skipped);
+  const index = new RouteIndex(compiled);
+  const plan = planCacheKey(compiled);
+  const cache = new LruCache<string, RouteMatch | false>(options.cacheSize ?? defaultCacheSize(compiled.length));
+
+  function findMatch(req: RouterRequest): RouteMatch | null {
+    const path = normalizeRequestPath(req.rawPath);
+    if (path === null) return null;
+    const { host, port } = splitHostPort(req.host);
+    const ctx: MatchContext = {
+      method: req.method,
+      scheme: req.scheme,
+      hostName: host.toLowerCase(),
+      port: port ?? req.port,
+      headers: req.headers,
+      sni: req.sni,
+      path,
+    };
+    for (const candidate of index.candidates(ctx.hostName, path)) {
+      const hit = testRoute(candidate, ctx);
+      if (hit) return buildMatch(candidate, hit, req, path, options);
+    }
+    return null;
+  }
+
+  return {
+    skipped,
+    size: compiled.length,
+    match(req: RouterRequest): RouteMatch | null {
+      const key = cacheKey(plan, req);
+      const cached = cache.get(key);
+      if (cached !== undefined) return cached === false ? null : cached;
+      const result = findMatch(req);
+      cache.set(key, result ?? false);
+      return result;
+    },
+  };
+}
