@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pkiMakers, type PkiFixture } from './pki-fixtures.js';
+import { makeInProcessPki, pkiMakers, type PkiFixture } from './pki-fixtures.js';
 import { startPostgres, type PgServer } from './postgres.js';
 
 interface SslRow {
@@ -84,8 +84,11 @@ describe.each(pkiMakers)('PostgreSQL with hostssl cert auth, $maker PKI (interme
     await server!.reconfigure({
       tls: { certPem: pki!.server.certPem, keyPem: pki!.server.keyPem, caPem: pki!.clientTrustPem, crlPem: await pki!.crlRevoking([pki!.client.certPem]) },
     });
-    const refusal = await withClient(mtlsConfig(server!, pki!), (c) => c.query('select 1')).then(() => undefined, (err: Error) => err);
-    // The server's TLS alert names the reason; PostgreSQL 15's own log line only says "certificate verify failed".
+    // TLS 1.2 so the server's alert arrives inside the handshake: under TLS 1.3 the client may finish first
+    // and see only a reset connection. The alert names the reason; PostgreSQL 15's own log line does not.
+    const config = mtlsConfig(server!, pki!);
+    const tls12 = { ...config, ssl: { ...(config.ssl as object), maxVersion: 'TLSv1.2' as const } };
+    const refusal = await withClient(tls12, (c) => c.query('select 1')).then(() => undefined, (err: Error) => err);
     expect(refusal?.message).toMatch(/certificate revoked/);
     expect(server!.log()).toMatch(/could not accept SSL connection: certificate verify failed/);
   });
@@ -139,5 +142,56 @@ describe('destroy', () => {
     await server.destroy();
     expect(existsSync(server.baseDir)).toBe(false);
     await expect(withClient({ host: server.host, port: server.port, user: 'kong', password: 'x', connectionTimeoutMillis: 2000 }, (c) => c.query('select 1'))).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+describe('PostgreSQL with hostssl scram-sha-256 and a TLS 1.3 minimum', () => {
+  let pki: PkiFixture | undefined;
+  let server: PgServer | undefined;
+
+  beforeAll(async () => {
+    pki = await makeInProcessPki('direct', { keyType: 'ec' });
+    server = await startPostgres({
+      tls: { certPem: pki.server.certPem, keyPem: pki.server.keyPem, minProtocol: 'TLSv1.3' },
+      hba: ['hostssl all all 127.0.0.1/32 scram-sha-256'],
+    });
+  });
+
+  afterAll(async () => {
+    await server?.destroy();
+    pki?.cleanup();
+  });
+
+  const config = (ssl: pg.ClientConfig['ssl']): pg.ClientConfig => ({
+    host: server!.host, port: server!.port, user: 'kong', database: 'kong', password: 'kong', ssl,
+  });
+
+  it('writes the TLS settings into the server configuration', async () => {
+    expect(await server!.superQuery('show ssl_min_protocol_version')).toBe('TLSv1.3');
+    expect(await server!.superQuery('show ssl_cert_file')).toBe(`${server!.dataDir}/tls/server.crt`);
+    expect(await server!.superQuery('show password_encryption')).toBe('scram-sha-256');
+  });
+
+  it('accepts a verified TLS 1.3 client with the default password', async () => {
+    const row = await withClient(config({ ca: pki!.serverTrustPem, rejectUnauthorized: true }), async (c) => (await c.query<SslRow>(sslQuery)).rows[0]);
+    expect(row).toEqual({ ssl: true, version: 'TLSv1.3', client_dn: null });
+  });
+
+  it('refuses a client capped at TLS 1.2', async () => {
+    await expect(
+      withClient(config({ ca: pki!.serverTrustPem, rejectUnauthorized: true, maxVersion: 'TLSv1.2' }), (c) => c.query('select 1')),
+    ).rejects.toThrow(/protocol version|unsupported protocol/);
+  });
+
+  it('refuses plaintext because only hostssl is allowed', async () => {
+    await expect(withClient(config(false), (c) => c.query('select 1'))).rejects.toThrow(/no pg_hba.conf entry .* no encryption/);
+  });
+
+  it('rejects a broken pg_hba.conf line on reconfigure instead of silently keeping the old one', async () => {
+    await expect(server!.reconfigure({ hba: ['hostssl all all 127.0.0.1/32 no-such-method'] })).rejects.toThrow(/pg_hba\.conf rejected/);
+    // The previous files are back in place: a reload keeps accepting the same client.
+    await server!.reconfigure({});
+    const row = await withClient(config({ ca: pki!.serverTrustPem, rejectUnauthorized: true }), async (c) => (await c.query<SslRow>(sslQuery)).rows[0]);
+    expect(row.ssl).toBe(true);
   });
 });

@@ -282,6 +282,18 @@ class PostgresInstance implements PgServer {
   }
 
   async reconfigure(changes: PgReconfigure): Promise<void> {
+    const previous = { hba: this.hba, tls: this.tls, ssl: this.ssl, extraConf: { ...this.extraConf } };
+    try {
+      await this.applyChanges(changes);
+    } catch (err) {
+      // Leave the files as the running server last loaded them, so the next test is not hit by our mistake.
+      Object.assign(this, previous);
+      this.writeFiles();
+      throw err;
+    }
+  }
+
+  private async applyChanges(changes: PgReconfigure): Promise<void> {
     if (changes.hba) this.hba = [...changes.hba];
     if (changes.tls !== undefined) {
       this.tls = changes.tls ?? undefined;
