@@ -1,8 +1,9 @@
 import type { MigrationSet } from '../types.js';
 import { base } from './000_base.js';
+import { entities } from './001_entities.js';
 
-/** The core migrations, in order. Entity tables are added as later migrations. */
+/** The core migrations, in order. */
 export const coreMigrations: MigrationSet = {
   subsystem: 'core',
-  migrations: [base],
+  migrations: [base, entities],
 };
