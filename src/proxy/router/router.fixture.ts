@@ -3,6 +3,8 @@ import { compileRouter } from './compile-router.js';
 import type { RouteInput, Router, RouterOptions, RouterRequest, ServiceInput } from './types.js';
 
 let counter = 0;
+// Every service a test made, so a route reused across routers still finds its service.
+const knownServices = new Map<string, ServiceInput>();
 
 /** A UUID-shaped id whose order follows `n` (ids decide ties between equal priorities). */
 export function idFor(n: number): string {
@@ -10,7 +12,9 @@ export function idFor(n: number): string {
 }
 
 export function makeService(overrides: Partial<ServiceInput> = {}): ServiceInput {
-  return { id: idFor(0xfff000000 + ++counter), protocol: 'http', host: 'upstream.test', port: 80, path: null, enabled: true, ...overrides };
+  const service: ServiceInput = { id: idFor(0xfff000000 + ++counter), protocol: 'http', host: 'upstream.test', port: 80, path: null, enabled: true, ...overrides };
+  knownServices.set(service.id, service);
+  return service;
 }
 
 export function makeRoute(overrides: Partial<RouteInput> = {}): RouteInput {
@@ -33,7 +37,8 @@ export function makeRequest(overrides: Partial<RouterRequest> = {}): RouterReque
 
 /** Compiles routes; every route gets its own service unless it already names one. */
 export function routerFor(routes: RouteInput[], services: ServiceInput[] = [], options?: RouterOptions): Router {
-  const map = new Map(services.map((s) => [s.id, s]));
+  const map = new Map(knownServices);
+  for (const s of services) map.set(s.id, s);
   for (const route of routes) {
     if (route.service === undefined) {
       const service = makeService();
