@@ -1,0 +1,126 @@
+/**
+ * Runs plugin phases for one request the way Kong's runloop does:
+ * - rewrite: global plugins only (no route is known yet);
+ * - access: walks every configured plugin name in priority order (higher first), resolving each
+ *   one's config for (route, service, consumer) at that moment, so a consumer authenticated by an
+ *   earlier plugin selects consumer-scoped configs after it. Every resolved plugin is "collected"
+ *   for the later phases, also after a short-circuit (so log plugins see rejected requests, as in
+ *   Kong); access handlers stop running once one of them exits;
+ * - response/headerFilter/bodyFilter/log: the collected plugins (or the global ones when the
+ *   request ended before access).
+ * A throwing plugin never takes the node down: it is logged, and in rewrite/access the request
+ * ends with 500 `An unexpected error occurred`.
+ */
+import { errorMessage } from '../errors.js';
+import type { ProxyRequest } from '../proxy/pipeline/request-state.js';
+import { ExitSignal } from '../proxy/pipeline/request-state.js';
+import { formatFromAccept, MESSAGES, renderError } from '../proxy/pipeline/error-body.js';
+import type { ResolvedPlugin } from '../snapshot/plugin-index.js';
+import { createPdk, type PdkNode } from './pdk/index.js';
+import type { Pdk, Phase } from './types.js';
+
+const pdks = new WeakMap<ProxyRequest, Pdk>();
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as PromiseLike<unknown>).then === 'function';
+}
+
+function protocolAllows(p: ResolvedPlugin, r: ProxyRequest): boolean {
+  return p.protocols.size === 0 || p.protocols.has(r.scheme);
+}
+
+export class PluginRunner {
+  constructor(private readonly node: PdkNode) {}
+
+  pdk(r: ProxyRequest): Pdk {
+    let kong = pdks.get(r);
+    if (!kong) pdks.set(r, (kong = createPdk(r, this.node)));
+    return kong;
+  }
+
+  /** Runs one handler; returns the exit it asked for, a 500 exit if it threw, or null. */
+  private async invoke(r: ProxyRequest, p: ResolvedPlugin, phase: Phase, canExit: boolean): Promise<ExitSignal | null> {
+    const fn = p.handler.phases[phase];
+    if (!fn) return null;
+    r.currentPlugin = p;
+    try {
+      const out = fn(this.pdk(r), p.conf);
+      if (isThenable(out)) await out;
+      return null;
+    } catch (err) {
+      if (err instanceof ExitSignal) {
+        if (canExit) {
+          r.exitedBy = p.name;
+          return err;
+        }
+        this.node.log.error({ plugin: p.name, phase, request_id: r.id }, `plugin '${p.name}' called kong.response.exit in the ${phase} phase, where it has no effect`);
+        return null;
+      }
+      this.node.log.error({ plugin: p.name, phase, request_id: r.id, err: errorMessage(err), stack: err instanceof Error ? err.stack : undefined }, `plugin '${p.name}' failed in ${phase}`);
+      if (!canExit) return null;
+      const format = formatFromAccept(r.header('accept')) ?? 'application/json';
+      const body = renderError(format, MESSAGES.unexpected, r.id);
+      return new ExitSignal(500, Buffer.from(body.body), undefined, body.contentType);
+    } finally {
+      r.currentPlugin = null;
+    }
+  }
+
+  /** Global plugins' rewrite phase. */
+  async rewrite(r: ProxyRequest): Promise<ExitSignal | null> {
+    for (const p of r.snapshot.plugins.globals('rewrite')) {
+      if (!protocolAllows(p, r)) continue;
+      const exit = await this.invoke(r, p, 'rewrite', true);
+      if (exit) return exit;
+    }
+    return null;
+  }
+
+  /** The collecting access phase (see the file comment). */
+  async access(r: ProxyRequest): Promise<ExitSignal | null> {
+    const index = r.snapshot.plugins;
+    const routeId = r.route?.id as string | undefined;
+    const serviceId = r.service?.id as string | undefined;
+    const collected: ResolvedPlugin[] = [];
+    r.collected = collected;
+    let exit: ExitSignal | null = null;
+    for (const slot of index.slotsFor(routeId, serviceId)) {
+      const p = index.resolve(slot, routeId, serviceId, r.consumer?.id as string | undefined);
+      if (!p || !protocolAllows(p, r)) continue;
+      collected.push(p);
+      if (!exit) exit = await this.invoke(r, p, 'access', true);
+    }
+    return exit;
+  }
+
+  private later(r: ProxyRequest, phase: Phase): readonly ResolvedPlugin[] {
+    if (r.collected) return r.collected;
+    return r.snapshot.plugins.globals(phase).filter((p) => protocolAllows(p, r));
+  }
+
+  /** True when a plugin of this request needs the whole upstream body (response or bodyFilter phase). */
+  needsBufferedResponse(r: ProxyRequest): boolean {
+    const list = r.collected ?? r.snapshot.plugins.globals('bodyFilter');
+    for (const p of list) if (p.handler.phases.response || p.handler.phases.bodyFilter) return true;
+    return r.collected === null && r.snapshot.plugins.globals('response').length > 0;
+  }
+
+  async runLater(r: ProxyRequest, phase: 'response' | 'headerFilter' | 'bodyFilter'): Promise<void> {
+    for (const p of this.later(r, phase)) {
+      if (p.handler.phases[phase]) await this.invoke(r, p, phase, false);
+    }
+  }
+
+  /** The log phase, after the response went out; never delays or fails the request. */
+  log(r: ProxyRequest): void {
+    const list = this.later(r, 'log');
+    if (list.length === 0) return;
+    void (async () => {
+      for (const p of list) if (p.handler.phases.log) await this.invoke(r, p, 'log', false);
+    })();
+  }
+
+  hasLater(r: ProxyRequest, phase: Phase): boolean {
+    return this.later(r, phase).some((p) => p.handler.phases[phase] !== undefined);
+  }
+}

@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { ResolvedPlugin } from '../../snapshot/plugin-index.js';
+import type { ConfigSnapshot } from '../../snapshot/types.js';
+import type { RouteMatch } from '../router/types.js';
+import type { Headers, Row } from '../../plugins/types.js';
+import type { ProxySettings } from './settings.js';
+import { plainIp } from './trusted-ips.js';
+
+export type OutgoingHeaders = Record<string, string | string[]>;
+
+/** The request as it will be sent upstream; plugins change it through kong.service.request. */
+export interface UpstreamRequest {
+  method: string;
+  scheme: 'http' | 'https';
+  /** Escaped path, no query. */
+  path: string;
+  /** Raw query without `?`; null when the client sent no `?` at all. */
+  query: string | null;
+  headers: OutgoingHeaders;
+  /** Set when a plugin replaced or read the body; otherwise the client's body is streamed. */
+  body: Buffer | null;
+  /** kong.service.setTarget: bypass the balancer. */
+  target: { host: string; port: number } | null;
+  /** kong.service.setUpstream: balance over this upstream. */
+  upstreamName: string | null;
+  /** A Host a plugin set explicitly; wins over preserve_host and the target's name. */
+  hostOverride: string | null;
+}
+
+/** The response about to be sent; plugins change it in headerFilter/bodyFilter/response. */
+export interface DownstreamResponse {
+  status: number;
+  headers: OutgoingHeaders;
+  /** Whole body, when buffered (plugin exit, error, or a plugin asked for it). */
+  body: Buffer | null;
+  source: 'service' | 'exit' | 'error';
+  /** The upstream's own status/headers (kong.service.response). */
+  upstreamStatus?: number;
+  upstreamHeaders?: OutgoingHeaders;
+}
+
+/** Thrown by kong.response.exit: unwinds the plugin, the runner turns it into the response. */
+export class ExitSignal {
+  constructor(
+    readonly status: number,
+    readonly body: Buffer | null,
+    readonly headers: Headers | undefined,
+    readonly contentType: string | null,
+  ) {}
+}
+
+/** Everything one proxied request carries through the pipeline. */
+export class ProxyRequest {
+  readonly id: string;
+  readonly startedAt = Date.now();
+  readonly startedHr = performance.now();
+  readonly scheme: 'http' | 'https';
+  readonly peerIp: string;
+  readonly peerPort: number;
+  readonly clientIp: string;
+  readonly sni: string | undefined;
+  readonly rawPath: string;
+  readonly rawQuery: string | null;
+  match: RouteMatch | null = null;
+  route: Row | null = null;
+  service: Row | null = null;
+  consumer: Row | null = null;
+  credential: Row | null = null;
+  upstream!: UpstreamRequest;
+  response: DownstreamResponse | null = null;
+  /** Plugins that will run headerFilter/bodyFilter/log (Kong's collected plugins). */
+  collected: ResolvedPlugin[] | null = null;
+  currentPlugin: ResolvedPlugin | null = null;
+  /** The plugin that short-circuited, for logs. */
+  exitedBy: string | null = null;
+  readonly shared: Record<string, unknown> = {};
+  readonly nginxCtx: Record<string, unknown> = {};
+  private pluginCtx: Map<string, Record<string, unknown>> | null = null;
+  serializeExtra: Record<string, unknown> | null = null;
+  /** Buffered client body (kong.request.getRawBody). */
+  requestBody: Buffer | null = null;
+  private requestBodyPromise: Promise<Buffer> | null = null;
+  private headersCache: Headers | null = null;
+  /** Headers plugins set on the response before it exists (access phase). */
+  pendingResponseHeaders: OutgoingHeaders | null = null;
+  proxyLatency: number | null = null;
+  upstreamLatency: number | null = null;
+  /** Milliseconds from start until Kong's own answer was ready (not proxied). */
+  responseLatency: number | null = null;
+  /** The upstream address tried last (for logs). */
+  upstreamAddress: { ip: string; port: number } | null = null;
+  tries: { ip: string; port: number; error?: string }[] = [];
+  bodySize = 0;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse | null,
+    readonly snapshot: ConfigSnapshot,
+    readonly settings: ProxySettings,
+    readonly listenerPort: number,
+  ) {
+    this.id = randomUUID().replace(/-/g, '');
+    const socket = req.socket as TLSSocket;
+    this.scheme = socket.encrypted ? 'https' : 'http';
+    this.sni = this.scheme === 'https' && typeof socket.servername === 'string' ? socket.servername : undefined;
+    this.peerIp = plainIp(socket.remoteAddress ?? '');
+    this.peerPort = socket.remotePort ?? 0;
+    this.clientIp = this.realIp();
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    this.rawPath = q === -1 ? url : url.slice(0, q);
+    this.rawQuery = q === -1 ? null : url.slice(q + 1);
+  }
+
+  /** nginx realip: a trusted peer may name the client in real_ip_header. */
+  private realIp(): string {
+    const header = this.settings.realIpHeader;
+    if (!header || !this.settings.trusted.has(this.peerIp)) return this.peerIp;
+    const raw = this.req.headers[header];
+    const value = Array.isArray(raw) ? raw.join(',') : raw;
+    if (!value) return this.peerIp;
+    const parts = value.split(',').map((s) => s.trim()).filter(Boolean);
+    if (parts.length === 0) return this.peerIp;
+    if (!this.settings.realIpRecursive) return parts[parts.length - 1];
+    for (let i = parts.length - 1; i >= 0; i--) if (!this.settings.trusted.has(parts[i])) return parts[i];
+    return parts[0];
+  }
+
+  get isTrusted(): boolean {
+    return this.settings.trusted.has(this.peerIp);
+  }
+
+  /** Request headers with lower-cased names; repeated lines become arrays. */
+  headers(): Headers {
+    if (this.headersCache) return this.headersCache;
+    const out: Headers = {};
+    const raw = this.req.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i].toLowerCase();
+      const prev = out[name];
+      if (prev === undefined) out[name] = raw[i + 1];
+      else if (Array.isArray(prev)) prev.push(raw[i + 1]);
+      else out[name] = [prev, raw[i + 1]];
+    }
+    this.headersCache = out;
+    return out;
+  }
+
+  header(name: string): string | undefined {
+    const h = this.headers();
+    const lower = name.toLowerCase();
+    const v = h[lower] ?? h[lower.replace(/_/g, '-')];
+    return Array.isArray(v) ? v[0] : v;
+  }
+
+  /** Reads the whole client body once; later it is forwarded from the buffer. */
+  readBody(): Promise<Buffer> {
+    if (this.requestBody) return Promise.resolve(this.requestBody);
+    this.requestBodyPromise ??= new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      this.req.on('data', (c: Buffer) => chunks.push(c));
+      this.req.on('end', () => {
+        this.requestBody = Buffer.concat(chunks);
+        if (this.upstream && this.upstream.body === null) this.upstream.body = this.requestBody;
+        resolve(this.requestBody);
+      });
+      this.req.on('error', reject);
+    });
+    return this.requestBodyPromise;
+  }
+
+  pluginStore(): Record<string, unknown> {
+    const key = this.currentPlugin?.entity.id ?? '';
+    this.pluginCtx ??= new Map();
+    let store = this.pluginCtx.get(key);
+    if (!store) this.pluginCtx.set(key, (store = {}));
+    return store;
+  }
+
+  elapsedMs(): number {
+    return Math.round(performance.now() - this.startedHr);
+  }
+}

@@ -1,0 +1,132 @@
+import { createBalancer, type Balancer, type BalancerDeps, type Target, type UpstreamInput } from '../proxy/balancer/index.js';
+import type { PluginRegistry } from '../plugins/registry.js';
+import type { Row } from '../plugins/types.js';
+import { getPluginSchema } from '../schema/index.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../log.js';
+import { CertificateIndex } from './certificates.js';
+import { EntityIndex } from './entity-index.js';
+import { hashEntities, hashValue } from './hash.js';
+import { PluginIndex, type ResolvedPlugin } from './plugin-index.js';
+import { buildRouter } from './router-adapter.js';
+import type { ConfigSnapshot, EntityRows } from './types.js';
+
+export interface BuildOptions {
+  plugins: Pick<PluginRegistry, 'handler'>;
+  log?: Logger;
+  /** Balancers of the snapshot being replaced: reused when their upstream and targets are unchanged, so health state survives unrelated changes. */
+  previous?: ConfigSnapshot | null;
+  balancerDeps?: BalancerDeps;
+}
+
+/** A snapshot plus what the manager must do to its balancers once it is swapped in. */
+export interface BuiltSnapshot {
+  snapshot: ConfigSnapshot;
+  /** New balancers to start. */
+  created: Balancer[];
+  /** Balancers of the previous snapshot no longer used, to stop after the swap. */
+  retired: Balancer[];
+}
+
+const balancerKeys = new WeakMap<Balancer, string>();
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+  }
+  return value;
+}
+
+function buildBalancers(rows: EntityRows, certificates: CertificateIndex, opts: BuildOptions) {
+  const targetsByUpstream = new Map<string, Row[]>();
+  for (const t of rows.targets ?? []) {
+    const id = t.upstream?.id;
+    if (!id) continue;
+    const list = targetsByUpstream.get(id);
+    if (list) list.push(t);
+    else targetsByUpstream.set(id, [t]);
+  }
+  const reusable = new Map<string, Balancer>();
+  for (const b of opts.previous?.balancersById.values() ?? []) {
+    const key = balancerKeys.get(b);
+    if (key) reusable.set(key, b);
+  }
+  const byName = new Map<string, Balancer>();
+  const byId = new Map<string, Balancer>();
+  const created: Balancer[] = [];
+  for (const upstream of rows.upstreams ?? []) {
+    const targets = [...(targetsByUpstream.get(upstream.id) ?? [])].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const cert = certificates.certificate(upstream.client_certificate?.id);
+    const key = hashValue({ upstream, targets, cert: cert ? [cert.cert, cert.key] : null });
+    let balancer = reusable.get(key);
+    if (balancer) {
+      reusable.delete(key);
+    } else {
+      const deps: BalancerDeps = { ...opts.balancerDeps };
+      if (cert) deps.clientCertificate = { cert: cert.cert, key: cert.key };
+      balancer = createBalancer(upstream as unknown as UpstreamInput, targets as unknown as Target[], deps);
+      balancerKeys.set(balancer, key);
+      created.push(balancer);
+    }
+    byName.set(upstream.name, balancer);
+    byId.set(upstream.id, balancer);
+  }
+  return { byName, byId, created, retired: [...reusable.values()] };
+}
+
+function buildPlugins(rows: EntityRows, opts: BuildOptions): PluginIndex {
+  const instances: ResolvedPlugin[] = [];
+  for (const entity of rows.plugins ?? []) {
+    if (entity.enabled === false) continue;
+    const handler = opts.plugins.handler(entity.name);
+    if (!handler) {
+      // Kong refuses to build its plugins iterator in this case; we keep serving without the plugin and say why.
+      opts.log?.warn({ plugin: entity.name, id: entity.id }, `plugin '${entity.name}' is configured but not available on this node; add it to the 'plugins' setting`);
+      continue;
+    }
+    let conf: unknown = entity.config ?? {};
+    try {
+      if (handler.configure) conf = handler.configure(conf, entity);
+    } catch (err) {
+      opts.log?.error({ plugin: entity.name, id: entity.id, err: errorMessage(err) }, `plugin '${entity.name}' failed to configure; instance skipped`);
+      continue;
+    }
+    instances.push({
+      name: entity.name,
+      handler,
+      conf,
+      entity,
+      protocols: new Set<string>(Array.isArray(entity.protocols) ? entity.protocols : []),
+    });
+  }
+  return new PluginIndex(instances, (name) => {
+    const schema = getPluginSchema(name);
+    return { noRoute: !!schema?.noRoute, noService: !!schema?.noService, noConsumer: !!schema?.noConsumer };
+  });
+}
+
+/**
+ * Compiles rows into an immutable snapshot: router, balancers per upstream, plugin index,
+ * SNI certificates and entity lookups. Throws only when the router cannot be built at all.
+ */
+export function buildSnapshot(input: EntityRows, opts: BuildOptions): BuiltSnapshot {
+  const rows = deepFreeze(structuredClone(input as Record<string, Row[]>)) as EntityRows;
+  const version = hashEntities(rows);
+  const certificates = new CertificateIndex(rows.certificates ?? [], rows.snis ?? [], rows.ca_certificates ?? []);
+  const router = buildRouter(rows.routes ?? [], rows.services ?? []);
+  for (const skip of router.skipped) opts.log?.warn({ route: skip.routeId }, `route skipped: ${skip.reason}`);
+  const balancers = buildBalancers(rows, certificates, opts);
+  const snapshot: ConfigSnapshot = Object.freeze({
+    version,
+    builtAt: Date.now(),
+    rows,
+    entities: new EntityIndex(version, rows),
+    router,
+    balancers: balancers.byName,
+    balancersById: balancers.byId,
+    plugins: buildPlugins(rows, opts),
+    certificates,
+  });
+  return { snapshot, created: balancers.created, retired: balancers.retired };
+}
