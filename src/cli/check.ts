@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import { isGatewayError, errorMessage } from '../errors.js';
-import { preflightErrors } from './preflight.js';
+import { preflight } from '../gateway/preflight.js';
 import { err, out } from './context.js';
 import '../gateway/modules.js';
 
@@ -11,7 +11,8 @@ export async function checkCommand(confArg: string | undefined): Promise<number>
   try {
     const { config, warnings } = loadConfig({ confPath, env: process.env });
     for (const w of warnings) err(`[warn] ${w}`);
-    const errors = await preflightErrors(config);
+    const { errors, warnings: fileWarnings } = await preflight(config);
+    for (const w of fileWarnings) err(`[warn] ${w}`);
     if (errors.length > 0) {
       for (const e of errors) err(`[error] ${e}`);
       return 1;

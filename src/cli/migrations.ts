@@ -4,7 +4,7 @@ import type { Datastore } from '../datastore/index.js';
 import { bootstrap, finish, listExitCode, reset, schemaState, up } from '../datastore/migrations/index.js';
 import type { CommonFlags } from './context.js';
 import { err, loadCliConfig, out } from './context.js';
-import { validateBeforeStart } from './preflight.js';
+import { validateBeforeStart } from '../gateway/preflight.js';
 import '../gateway/modules.js';
 
 export interface MigrationFlags extends CommonFlags {
@@ -18,7 +18,7 @@ async function withDatastore<T>(flags: MigrationFlags, fn: (db: Datastore) => Pr
   if (config.database === 'off') {
     throw Object.assign(new Error("migrations need a database: set database = postgres or embedded (DB-less mode has none)"), {});
   }
-  await validateBeforeStart(config);
+  await validateBeforeStart(config, flags.quiet ? undefined : (w) => err(`[warn] ${w}`));
   const db = await openDatastore(config);
   try {
     return await fn(db);

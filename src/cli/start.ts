@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { startNode } from '../gateway/node.js';
 import { createLogger } from '../log.js';
 import { preparePrefix, prefixPaths, runningPid } from '../prefix.js';
-import { validateBeforeStart } from './preflight.js';
+import { validateBeforeStart } from '../gateway/preflight.js';
 import type { CommonFlags } from './context.js';
 import { CliExit, err, loadCliConfig, out } from './context.js';
 import '../gateway/modules.js';
@@ -23,7 +23,7 @@ export async function startCommand(flags: StartFlags, argv: string[]): Promise<n
     err(`Error: Kong is already running in ${config.prefix}`);
     return 1;
   }
-  await validateBeforeStart(config);
+  await validateBeforeStart(config, process.env.SILVERBACK_DETACHED_CHILD === '1' ? undefined : (w) => err(`[warn] ${w}`));
   if (flags.foreground) return runForeground(flags);
   return startDetached(config.prefix, argv);
 }

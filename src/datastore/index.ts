@@ -8,12 +8,12 @@ import type { Datastore } from './types.js';
 export type { Datastore, Queryable, QueryResult, DatastoreKind } from './types.js';
 
 /** Opens the datastore `database` names; `off` has none (DB-less). */
-export async function openDatastore(config: Config): Promise<Datastore> {
+export async function openDatastore(config: Config, log?: { warn(msg: string): void }): Promise<Datastore> {
   switch (config.database) {
     case 'embedded':
       return openEmbeddedDatastore(join(config.prefix, 'data'));
     case 'postgres':
-      return openPostgresDatastore(config);
+      return openPostgresDatastore(config, log ? { log } : {});
     default:
       throw new GatewayError(ErrorCode.CONFIG, `database = ${config.database} has no datastore`);
   }

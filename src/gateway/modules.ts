@@ -2,4 +2,4 @@
  * The composition root: importing this registers every module's start hook and preflight
  * check, so the node and the CLI know no module by name. Add one import per module.
  */
-export {};
+import '../datastore/preflight.js';

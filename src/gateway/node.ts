@@ -56,7 +56,7 @@ function listenersOf(config: Config, key: 'proxy_listen' | 'admin_listen' | 'sta
 /** Starts one node in this process: datastore, schema, Admin API, status and proxy listeners. */
 export async function startNode(config: Config, log: Logger, opts: StartOptions = {}): Promise<RunningNode> {
   preparePrefix(config.prefix);
-  const datastore = config.database === 'off' ? null : await openDatastore(config);
+  const datastore = config.database === 'off' ? null : await openDatastore(config, { warn: (msg) => log.warn(msg) });
   const servers: Server[] = [];
   const stopHooks: (() => Promise<void>)[] = [];
   try {

@@ -1,7 +1,11 @@
 import type { Config } from '../config/index.js';
 import { ErrorCode, GatewayError } from '../errors.js';
 
-type Validator = (config: Config) => string[] | Promise<string[]>;
+export interface PreflightReport {
+  errors: string[];
+  warnings: string[];
+}
+type Validator = (config: Config) => PreflightReport | Promise<PreflightReport>;
 const validators: Validator[] = [];
 
 /** Checks that need files or the environment (certificates, keys, declarative files). */
@@ -10,14 +14,20 @@ export function registerPreflightCheck(validator: Validator): void {
 }
 
 /** Everything `check` and `start` verify before any connection is tried. */
-export async function preflightErrors(config: Config): Promise<string[]> {
-  const errors: string[] = [];
-  for (const v of validators) errors.push(...(await v(config)));
-  return errors;
+export async function preflight(config: Config): Promise<PreflightReport> {
+  const report: PreflightReport = { errors: [], warnings: [] };
+  for (const v of validators) {
+    const r = await v(config);
+    report.errors.push(...r.errors);
+    report.warnings.push(...r.warnings);
+  }
+  return report;
 }
 
-export async function validateBeforeStart(config: Config): Promise<void> {
-  const errors = await preflightErrors(config);
+/** Fails with every error at once; warnings go to `warn` (stderr for the CLI). */
+export async function validateBeforeStart(config: Config, warn?: (line: string) => void): Promise<void> {
+  const { errors, warnings } = await preflight(config);
+  if (warn) for (const w of warnings) warn(w);
   if (errors.length === 0) return;
   const message = errors.length === 1 ? errors[0] : `${errors.length} configuration errors:\n  ${errors.join('\n  ')}`;
   throw new GatewayError(ErrorCode.CONFIG, message, { hint: "run 'silverback check' after fixing" });
