@@ -1,10 +1,25 @@
 /**
- * Candidate lookup for a request: routes whose hosts are all plain names are found through a
- * map keyed by host name, everything else (wildcard hosts, no hosts) through one shared path
- * index. Only candidates are tested field by field.
+ * Candidate lookup for a request. Every host entry puts its route in a bucket keyed by the
+ * exact name, the wildcard suffix (`*.example.com` → `.example.com`) or the wildcard prefix
+ * (`example.*` → `example.`); a request looks up its own name and each of its label-aligned
+ * suffixes and prefixes. Routes without hosts share one bucket. Inside each bucket a PathIndex
+ * narrows by path. Only the candidates are then tested field by field.
  */
 import type { CompiledRoute } from './compile-route.js';
 import { PathIndex } from './path-index.js';
+
+function bucketKeys(route: CompiledRoute): string[] | null {
+  if (!route.hosts) return null;
+  const keys = new Set<string>();
+  for (const pattern of route.hosts) {
+    if (pattern.kind === 'exact') keys.add(`=${pattern.value}`);
+    else if (pattern.kind === 'suffix' && pattern.value.startsWith('.')) keys.add(`*${pattern.value}`);
+    else if (pattern.kind === 'prefix' && pattern.value.endsWith('.')) keys.add(`${pattern.value}*`);
+    // A wildcard not on a label boundary (the schema forbids it) cannot be keyed: scan it always.
+    else return null;
+  }
+  return [...keys];
+}
 
 export class RouteIndex {
   private readonly byHost = new Map<string, PathIndex>();
@@ -12,30 +27,39 @@ export class RouteIndex {
 
   constructor(routes: readonly CompiledRoute[]) {
     for (const route of routes) {
-      const hosts = route.hosts;
-      if (hosts && hosts.every((h) => h.kind === 'exact')) {
-        for (const name of new Set(hosts.map((h) => h.value))) {
-          let index = this.byHost.get(name);
-          if (!index) {
-            index = new PathIndex();
-            this.byHost.set(name, index);
-          }
-          index.add(route);
-        }
-      } else {
+      const keys = bucketKeys(route);
+      if (!keys) {
         this.anyHost.add(route);
+        continue;
+      }
+      for (const key of keys) {
+        let index = this.byHost.get(key);
+        if (!index) {
+          index = new PathIndex();
+          this.byHost.set(key, index);
+        }
+        index.add(route);
       }
     }
     for (const index of this.byHost.values()) index.seal();
     this.anyHost.seal();
   }
 
-  /** Candidates in evaluation order (best first). */
+  /** Candidates in evaluation order (best first), each once. */
   candidates(hostName: string, path: string): CompiledRoute[] {
     const out: CompiledRoute[] = [];
-    this.byHost.get(hostName)?.collect(path, out);
+    this.byHost.get(`=${hostName}`)?.collect(path, out);
+    for (let dot = hostName.indexOf('.'); dot !== -1; dot = hostName.indexOf('.', dot + 1)) {
+      this.byHost.get(`*${hostName.slice(dot)}`)?.collect(path, out);
+      this.byHost.get(`${hostName.slice(0, dot + 1)}*`)?.collect(path, out);
+    }
     this.anyHost.collect(path, out);
-    if (out.length > 1) out.sort((a, b) => a.rank - b.rank);
+    if (out.length < 2) return out;
+    out.sort((a, b) => a.rank - b.rank);
+    // A route with several host entries can sit in more than one of the buckets looked up.
+    let kept = 1;
+    for (let i = 1; i < out.length; i++) if (out[i] !== out[kept - 1]) out[kept++] = out[i];
+    out.length = kept;
     return out;
   }
 }
