@@ -86,7 +86,7 @@ function buildMatch(compiled: CompiledRoute, hit: RouteHit, req: RouterRequest, 
   if (hit.uriCaptures) match.uriCaptures = Object.freeze(hit.uriCaptures);
   if (hit.matchedHost !== undefined) match.matchedHost = hit.matchedHost;
   if (prefix !== undefined) match.prefix = prefix;
-  if (req.scheme === 'http' && onlyHttps(route)) match.redirect = { status: route.https_redirect_status_code };
+  if (req.scheme === 'http' && onlyHttps(route)) match.redirect = Object.freeze({ status: route.https_redirect_status_code });
   return Object.freeze(match);
 }
 

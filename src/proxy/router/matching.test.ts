@@ -24,6 +24,9 @@ describe('paths', () => {
     ['regex with $ anchors the end', { paths: ['~/users/\\d+$'] }, { rawPath: '/users/12/x' }, false],
     ['any path of the route will do', { paths: ['/a', '/bb', '~/c+$'] }, { rawPath: '/ccc' }, true],
     ['unicode prefix', { paths: ['/café'] }, { rawPath: '/caf%C3%A9/x' }, true],
+    ['regex alternation: only the first branch is anchored, as in Kong', { paths: ['~/a|/b'] }, { rawPath: '/x/b' }, true],
+    ['a leading Rust inline flag (?i) applies', { paths: ['~(?i)/users'] }, { rawPath: '/USERS' }, true],
+    ['without (?i) a regex is case-sensitive', { paths: ['~/users'] }, { rawPath: '/USERS' }, false],
   ];
   it.each(cases)('%s', (_d, route, request, matches) => {
     expect(check(route, request) !== null).toBe(matches);
