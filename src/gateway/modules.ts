@@ -3,3 +3,5 @@
  * check, so the node and the CLI know no module by name. Add one import per module.
  */
 import '../datastore/preflight.js';
+import '../doctor/register.js';
+import '../admin/entity-hook.js';
