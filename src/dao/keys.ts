@@ -11,7 +11,9 @@ export function keyFromPath(entity: Entity, raw: string): EntityKey {
   if (isUuid(raw)) return { id: raw };
   const field = entity.endpointKey ? entity.fields[entity.endpointKey] : undefined;
   if (!entity.endpointKey || !field) throw kongErrors.invalidPrimaryKey({ [entity.primaryKey[0]]: 'expected a valid UUID' });
-  const value: unknown = field.type === 'integer' || field.type === 'number' ? (Number.isNaN(Number(raw)) ? raw : Number(raw)) : raw;
+  let value: unknown = field.type === 'integer' || field.type === 'number' ? (Number.isNaN(Number(raw)) ? raw : Number(raw)) : raw;
+  // Keys are stored normalised (targets: `host` → `host:8000`), so look them up the same way.
+  if (entity.normalizeInput) value = entity.normalizeInput({ [entity.endpointKey]: value }, 'update')[entity.endpointKey] ?? value;
   const err = validateField(field, value);
   if (err !== undefined) throw kongErrors.invalidUnique(entity.endpointKey, typeof err === 'string' ? err : JSON.stringify(err));
   return { field: entity.endpointKey, value };

@@ -10,7 +10,8 @@ export type Json = Record<string, unknown>;
 
 /** An entity addressed by primary key or by a unique field (endpoint key). */
 export type IdKey = { readonly id: string };
-export type FieldKey = { readonly field: string; readonly value: unknown };
+/** `within`: only among the children of one parent (targets are unique per upstream only). */
+export type FieldKey = { readonly field: string; readonly value: unknown; readonly within?: ForeignFilter };
 export type EntityKey = IdKey | FieldKey;
 
 export interface ForeignFilter {
@@ -57,9 +58,15 @@ function isDataException(err: unknown): boolean {
 export async function selectRow(q: Queryable, entity: Entity, key: EntityKey, forUpdate = false): Promise<Json | null> {
   const col = isIdKey(key) ? primaryKeyColumn(entity) : columnOf(entity, key.field);
   const value = isIdKey(key) ? key.id : toParam(col, key.value);
-  const sql = `SELECT ${selectList(entity)} FROM ${quoteIdent(entity.table)} WHERE ${quoteIdent(col.name)} = ${writeExpr(col, '$1')}${forUpdate ? ' FOR UPDATE' : ''}`;
+  const params: unknown[] = [value];
+  let where = `${quoteIdent(col.name)} = ${writeExpr(col, '$1')}`;
+  if (!isIdKey(key) && key.within) {
+    params.push(key.within.id);
+    where += ` AND ${quoteIdent(columnOf(entity, key.within.field).name)} = $2`;
+  }
+  const sql = `SELECT ${selectList(entity)} FROM ${quoteIdent(entity.table)} WHERE ${where}${forUpdate ? ' FOR UPDATE' : ''}`;
   try {
-    const r = await q.query<Json>(sql, [value]);
+    const r = await q.query<Json>(sql, params);
     return r.rows[0] ? rowToEntity(entity, r.rows[0]) : null;
   } catch (err) {
     if (isDataException(err)) return null;
@@ -125,11 +132,12 @@ export function cacheKeyOf(entity: Entity, data: Json): string {
   return `${entity.name}:${parts.join(':')}`;
 }
 
-function writeColumns(entity: Entity, data: Json): { names: string[]; exprs: string[]; params: unknown[] } {
+function writeColumns(entity: Entity, data: Json, skip?: Column): { names: string[]; exprs: string[]; params: unknown[] } {
   const names: string[] = [];
   const exprs: string[] = [];
   const params: unknown[] = [];
   for (const col of columnsOf(entity)) {
+    if (col === skip) continue;
     params.push(toParam(col, data[col.field]));
     names.push(quoteIdent(col.name));
     exprs.push(writeExpr(col, `$${params.length}`));
@@ -165,10 +173,11 @@ export async function upsertRow(q: Queryable, entity: Entity, data: Json): Promi
 }
 
 export async function updateRow(q: Queryable, entity: Entity, id: string, data: Json): Promise<Json | null> {
-  const { names, exprs, params } = writeColumns(entity, data);
-  const pk = quoteIdent(primaryKeyColumn(entity).name);
+  const pkCol = primaryKeyColumn(entity);
+  const { names, exprs, params } = writeColumns(entity, data, pkCol);
+  const pk = quoteIdent(pkCol.name);
   params.push(id);
-  const sets = names.map((n, i) => `${n} = ${exprs[i]}`).filter((s) => !s.startsWith(`${pk} =`));
+  const sets = names.map((n, i) => `${n} = ${exprs[i]}`);
   const r = await q.query<Json>(
     `UPDATE ${quoteIdent(entity.table)} SET ${sets.join(', ')} WHERE ${pk} = $${params.length} RETURNING ${selectList(entity)}`,
     params,
