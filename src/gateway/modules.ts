@@ -5,3 +5,4 @@
 import '../datastore/preflight.js';
 import '../doctor/register.js';
 import '../admin/entity-hook.js';
+import '../proxy/start.js';
