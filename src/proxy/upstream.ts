@@ -134,8 +134,6 @@ export class UpstreamAgents {
       // Divergence: undici has no write timeout; service.write_timeout is not enforced.
       headersTimeout: req.readTimeout,
       bodyTimeout: req.readTimeout,
-      // Redirects, errors and bodies pass through untouched.
-      throwOnError: false,
       reset: this.keepalive.poolSize === 0,
     };
     if (req.scheme === 'https' && req.servername) (options as { servername?: string }).servername = req.servername;
