@@ -61,7 +61,7 @@ export async function certsCreateCommand(flags: CreateFlags): Promise<number> {
     clientCn,
   };
 
-  out(`Created a ${layout} layout in ${dir} (${keyType === 'rsa' ? 'RSA 2048' : 'EC P-256'} keys, mode 0600):`);
+  out(`Created ${layout === 'intermediate' ? 'an' : 'a'} ${layout} layout in ${dir} (${keyType === 'rsa' ? 'RSA 2048' : 'EC P-256'} keys, mode 0600):`);
   for (const [name, path] of Object.entries(written)) {
     if (name.endsWith('.key')) {
       out(`  ${path}`);

@@ -31,7 +31,7 @@ export function keyModeProblem(path: string): string | null {
   return (mode & 0o077) === 0 ? null : `mode ${mode.toString(8).padStart(4, '0')} lets group or others read it; run chmod 0600 ${path}`;
 }
 
-function inspectCertificates(path: string, text: string, keyText: string | null, keyPath: string | undefined): boolean {
+function inspectCertificates(path: string, text: string, keyText: string | null, keyPath: string | undefined, keyMatched: { any: boolean }): boolean {
   let healthy = true;
   const certs = readCertificates(text, path);
   certs.forEach((cert, i) => {
@@ -47,8 +47,8 @@ function inspectCertificates(path: string, text: string, keyText: string | null,
   });
   if (keyText !== null) {
     const matches = keyMatchesCertificate(text, keyText);
-    out(`  key ${keyPath}: ${matches ? 'matches certificate #1' : 'does NOT match certificate #1 (PostgreSQL and TLS need the key of the first certificate)'}`);
-    if (!matches) healthy = false;
+    out(`  key ${keyPath}: ${matches ? 'matches certificate #1' : 'does not match certificate #1 (PostgreSQL and TLS need the key of the first certificate)'}`);
+    if (matches) keyMatched.any = true;
   }
   if (certs.length > 1) {
     const chain = checkChainOrder(certs);
@@ -89,18 +89,19 @@ function inspectKey(path: string, text: string): boolean {
   return problem === null;
 }
 
-/** `certs inspect FILE… [--key KEY]`: exit 1 when something is expired, mismatched or out of order. */
+/** `certs inspect FILE… [--key KEY]`: exit 1 when something is expired or out of order, or the key belongs to none of the files. */
 export function certsInspectCommand(paths: string[], flags: { key?: string }): number {
   const keyPath = flags.key ? resolve(flags.key) : undefined;
   const keyText = keyPath ? readPemFile(keyPath, '--key file') : null;
   let healthy = true;
+  const keyMatched = { any: false };
   for (const raw of paths) {
     const path = resolve(raw);
     out(`${path}:`);
     try {
       const text = readPemFile(path, 'file');
       const sawCerts = splitCertificatePems(text).length > 0;
-      if (sawCerts) healthy = inspectCertificates(path, text, keyText, keyPath) && healthy;
+      if (sawCerts) healthy = inspectCertificates(path, text, keyText, keyPath, keyMatched) && healthy;
       if (hasCrl(text)) healthy = inspectCrls(path, text) && healthy;
       if (hasKey(text) && !sawCerts) healthy = inspectKey(path, text) && healthy;
       if (!sawCerts && !hasCrl(text) && !hasKey(text)) {
@@ -111,6 +112,10 @@ export function certsInspectCommand(paths: string[], flags: { key?: string }): n
       out(`  error: ${errorMessage(e)}`);
       healthy = false;
     }
+  }
+  if (keyPath && !keyMatched.any) {
+    out(`${keyPath} is the key of none of these certificates`);
+    healthy = false;
   }
   return healthy ? 0 : 1;
 }
