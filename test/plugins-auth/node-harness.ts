@@ -4,6 +4,7 @@
  * sends form bodies the way Kong's docs do with `curl --data`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
@@ -21,12 +22,24 @@ export interface TestNode {
   stop(): Promise<void>;
 }
 
+// Divergence from the brief: the config rejects port 0 (`port 0 out of range`), so free ports are picked first.
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 export async function startTestNode(settings: Record<string, string> = {}): Promise<TestNode> {
   const prefix = mkdtempSync(join(tmpdir(), 'silverback-plugins-auth-'));
   const env: Record<string, string> = {
     KONG_PREFIX: prefix,
-    KONG_PROXY_LISTEN: '127.0.0.1:0',
-    KONG_ADMIN_LISTEN: '127.0.0.1:0',
+    KONG_PROXY_LISTEN: `127.0.0.1:${await freePort()}`,
+    KONG_ADMIN_LISTEN: `127.0.0.1:${await freePort()}`,
     KONG_STATUS_LISTEN: 'off',
     KONG_LOG_LEVEL: 'error',
   };
