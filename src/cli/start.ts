@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startNode } from '../gateway/node.js';
 import { createLogger } from '../log.js';
@@ -8,6 +8,14 @@ import { validateBeforeStart } from '../gateway/preflight.js';
 import type { CommonFlags } from './context.js';
 import { CliExit, err, loadCliConfig, out } from './context.js';
 import '../gateway/modules.js';
+import { resolveWorkerCount } from '../cluster/worker-count.js';
+import { findSnapshotManager } from '../cluster/snapshot-lookup.js';
+import type { WorkerPool } from '../cluster/worker-pool.js';
+import { getService } from '../gateway/context.js';
+import type { RunningNode } from '../gateway/node.js';
+import type { Logger } from '../log.js';
+import { errorMessage } from '../errors.js';
+import { reloadStatusFile } from './reload.js';
 
 export interface StartFlags extends CommonFlags {
   foreground?: boolean;
@@ -31,8 +39,10 @@ export async function startCommand(flags: StartFlags, argv: string[]): Promise<n
 async function runForeground(flags: StartFlags): Promise<number> {
   const config = loadCliConfig(flags, {}, true);
   const log = createLogger({ level: config.log_level, prefix: config.prefix });
-  const node = await startNode(config, log, { runMigrations: flags.runMigrations, pidFile: true });
+  const workers = resolveWorkerCount(config.nginx_worker_processes as string);
+  const node = await startNode(config, log, { runMigrations: flags.runMigrations, pidFile: true, workers });
   out('Silverback started');
+  process.on('SIGHUP', () => void reload(node, flags, log));
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       log.info({ signal }, 'stopping');
@@ -44,6 +54,35 @@ async function runForeground(flags: StartFlags): Promise<number> {
   });
   log.flush?.();
   return 0;
+}
+
+let reloadSeq = 0;
+let reloading: Promise<void> = Promise.resolve();
+
+/**
+ * SIGHUP (`silverback reload`): re-read kong.conf and replace the proxy workers, new before
+ * old. A single-process node has no workers to replace: it refreshes its snapshot only, and
+ * settings that need new listeners take a restart.
+ */
+function reload(node: RunningNode, flags: StartFlags, log: Logger): Promise<void> {
+  reloading = reloading.then(async () => {
+    const seq = ++reloadSeq;
+    const status = (line: string) => writeFileSync(reloadStatusFile(node.ctx.config.prefix), `${process.pid}.${seq} ${line}\n`);
+    try {
+      const config = loadCliConfig(flags, {}, true);
+      const pool = getService<WorkerPool>(node.ctx, 'workerPool');
+      if (pool) await pool.reload(config, resolveWorkerCount(config.nginx_worker_processes as string));
+      else {
+        log.warn('reload: this node runs one process (nginx_worker_processes = 1); configuration refreshed, restart to apply changed settings');
+        await findSnapshotManager(node.ctx)?.refresh();
+      }
+      status('ok');
+    } catch (e) {
+      log.error({ err: errorMessage(e) }, 'reload failed; the running workers keep serving');
+      status(`error ${errorMessage(e).replace(/\s+/g, ' ')}`);
+    }
+  });
+  return reloading;
 }
 
 /** Detaches a foreground node and returns once it serves (pid file written) or has failed. */

@@ -9,11 +9,17 @@ import { createAdminListener } from '../admin/server.js';
 import { openDatastore } from '../datastore/index.js';
 import type { Datastore } from '../datastore/index.js';
 import { assertStartable, bootstrap, schemaState, up } from '../datastore/migrations/index.js';
-import { errorMessage } from '../errors.js';
+import { ErrorCode, errorMessage, isGatewayError } from '../errors.js';
+import { guardAdminWrites } from '../cluster/admin-write-guard.js';
+import { openPostgresWithoutPreflight } from '../cluster/lazy-datastore.js';
+import { findSnapshotManager } from '../cluster/snapshot-lookup.js';
+import type { DatabaseHealth } from '../cluster/db-health.js';
+import { readPersistedSnapshot, type PersistedSnapshot } from '../snapshot/persist.js';
 import type { Logger } from '../log.js';
 import { nodeId, preparePrefix, removePidFile, writePidFile } from '../prefix.js';
 import { VERSION } from '../version.js';
 import type { GatewayContext } from './context.js';
+import { getService } from './context.js';
 import { closeServer, listenOn } from './listen.js';
 import { runStartHooks } from './hooks.js';
 
@@ -21,6 +27,12 @@ export interface StartOptions {
   runMigrations?: boolean;
   /** Write the pid file (a foreground or detached node); tests leave it off. */
   pidFile?: boolean;
+  /**
+   * Proxy worker processes (`nginx_worker_processes` resolved). Above 1 this process is the
+   * primary: datastore, Admin API and status here, proxy listeners in the workers. Default 1:
+   * everything in this process, as tests use it.
+   */
+  workers?: number;
 }
 
 export interface RunningNode {
@@ -53,14 +65,38 @@ function listenersOf(config: Config, key: 'proxy_listen' | 'admin_listen' | 'sta
   return parseListeners(key, config[key]).listeners;
 }
 
+/**
+ * PostgreSQL down at start with a snapshot saved in the prefix: serve that snapshot and let the
+ * cluster change feed connect (and catch up) once the database is back. Without a saved
+ * snapshot the pre-flight error stands, as Kong refuses to start.
+ */
+async function openOrDegrade(config: Config, log: Logger): Promise<{ datastore: Datastore | null; saved: PersistedSnapshot | null }> {
+  if (config.database === 'off') return { datastore: null, saved: null };
+  const warn = { warn: (msg: string) => log.warn(msg) };
+  try {
+    return { datastore: await openDatastore(config, warn), saved: null };
+  } catch (err) {
+    if (config.database !== 'postgres' || !isGatewayError(err) || err.code !== ErrorCode.DATASTORE_CONNECT) throw err;
+    const saved = readPersistedSnapshot(config.prefix);
+    if (!saved) throw err;
+    const ageS = Math.round((Date.now() - saved.savedAt) / 1000);
+    log.warn(
+      { snapshotVersion: saved.version, savedAt: new Date(saved.savedAt).toISOString(), ageSeconds: ageS },
+      `PostgreSQL is unreachable (${err.message}); serving the configuration saved in ${config.prefix}/snapshot.json ${ageS} s ago until it is back`,
+    );
+    return { datastore: openPostgresWithoutPreflight(config, warn), saved };
+  }
+}
+
 /** Starts one node in this process: datastore, schema, Admin API, status and proxy listeners. */
 export async function startNode(config: Config, log: Logger, opts: StartOptions = {}): Promise<RunningNode> {
   preparePrefix(config.prefix);
-  const datastore = config.database === 'off' ? null : await openDatastore(config, { warn: (msg) => log.warn(msg) });
+  const { datastore, saved } = await openOrDegrade(config, log);
+  const primary = (opts.workers ?? 1) > 1;
   const servers: Server[] = [];
   const stopHooks: (() => Promise<void>)[] = [];
   try {
-    if (datastore) await prepareSchema(datastore, config, log, opts);
+    if (datastore && !saved) await prepareSchema(datastore, config, log, opts);
     const ctx: GatewayContext = {
       config,
       log,
@@ -69,13 +105,21 @@ export async function startNode(config: Config, log: Logger, opts: StartOptions 
       hostname: hostname(),
       startedAt: Date.now(),
       datastore,
-      services: new Map(),
+      services: new Map<string, unknown>([
+        ['clusterRole', primary ? 'primary' : 'single'],
+        ['workerCount', opts.workers ?? 1],
+      ]),
     };
+    if (saved) {
+      ctx.services.set('startedDegraded', true);
+      ctx.services.set('startupSnapshot', saved);
+    }
 
     const adminRouter = new AdminRouter();
     registerInfoRoutes(adminRouter);
     const hooks = await runStartHooks(ctx, adminRouter);
     stopHooks.push(...hooks.stop);
+    if (saved) findSnapshotManager(ctx)?.load(saved.rows);
 
     const addresses: RunningNode['addresses'] = { proxy: [], admin: [], status: [] };
     const bind = async (kind: 'proxy' | 'admin' | 'status', setting: 'proxy_listen' | 'admin_listen' | 'status_listen', make: (l: Listener) => Server | null) => {
@@ -89,10 +133,11 @@ export async function startNode(config: Config, log: Logger, opts: StartOptions 
         addresses[kind].push({ host: listener.host, port, ssl: listener.ssl });
       }
     };
-    const adminHandler = createAdminListener(adminRouter, ctx);
+    const adminHandler = guardAdminWrites(createAdminListener(adminRouter, ctx), () => getService<DatabaseHealth>(ctx, 'databaseHealth'));
     await bind('admin', 'admin_listen', (l) => hooks.makeAdminServer?.(l, adminHandler) ?? (l.ssl ? null : createServer(adminHandler)));
     await bind('status', 'status_listen', (l) => hooks.makeStatusServer?.(l) ?? (l.ssl ? null : createServer(adminHandler)));
-    await bind('proxy', 'proxy_listen', (l) => hooks.makeProxyServer?.(l) ?? null);
+    // With workers, the proxy listeners live in them (node:cluster shares the sockets).
+    if (!primary) await bind('proxy', 'proxy_listen', (l) => hooks.makeProxyServer?.(l) ?? null);
 
     if (opts.pidFile) writePidFile(config.prefix);
     log.info({ addresses }, 'Silverback started');
