@@ -109,10 +109,15 @@ function checkUniqueFields(items: readonly CollectedItem[], rows: Map<CollectedI
   }
 }
 
+/** md5 of the input as given (raw text, or the JSON of an object): Kong's hash for `check_hash`. */
+export function inputHash(input: string | Document): string {
+  return createHash('md5').update(typeof input === 'string' ? input : JSON.stringify(input)).digest('hex');
+}
+
 function toDocument(input: string | Document): { doc: Document; hash: string } {
-  if (typeof input === 'string') return { doc: parseDocumentText(input), hash: createHash('md5').update(input).digest('hex') };
+  if (typeof input === 'string') return { doc: parseDocumentText(input), hash: inputHash(input) };
   if (!isPlainObject(input)) return { doc: parseDocumentText('[]'), hash: '' };
-  return { doc: structuredClone(input), hash: createHash('md5').update(JSON.stringify(input)).digest('hex') };
+  return { doc: structuredClone(input), hash: inputHash(input) };
 }
 
 /**
