@@ -34,7 +34,8 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startTestNode(settings: Record<string, string> = {}): Promise<TestNode> {
+/** `settings` are kong.conf names (`trusted_ips`); `env` is raw KONG_* variables (e.g. from prepareNodeDatastore). */
+export async function startTestNode(settings: Record<string, string> = {}, extraEnv: Record<string, string> = {}): Promise<TestNode> {
   const prefix = mkdtempSync(join(tmpdir(), 'silverback-plugins-auth-'));
   const env: Record<string, string> = {
     KONG_PREFIX: prefix,
@@ -44,6 +45,7 @@ export async function startTestNode(settings: Record<string, string> = {}): Prom
     KONG_LOG_LEVEL: 'error',
   };
   for (const [k, v] of Object.entries(settings)) env[`KONG_${k.toUpperCase()}`] = v;
+  Object.assign(env, extraEnv);
   let node: RunningNode;
   try {
     const { config } = loadConfig({ env, defaultPaths: [] });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestNode, eventually, must, type TestNode } from './node-harness.js';
 import { startEchoServer as startEchoUpstream } from '../harness/upstream.js';
 import { startRedis, type RedisServer } from '../harness/redis.js';
-import { startPostgres, type PgServer } from '../harness/postgres.js';
+import { prepareNodeDatastore, type TestNodeDatastore } from '../harness/datastores.js';
 import { closeRedisClients } from '../../src/plugins/rate-limiting/policies/redis.js';
 
 let upstream: Awaited<ReturnType<typeof startEchoUpstream>>;
@@ -126,17 +126,17 @@ describe('local and cluster policies on the embedded datastore', () => {
 });
 
 describe('cluster policy on PostgreSQL', () => {
-  let pgServer: PgServer;
+  let pg: TestNodeDatastore;
   let n: TestNode;
   beforeAll(async () => {
-    pgServer = await startPostgres();
-    n = await startTestNode({ database: 'postgres', pg_host: '127.0.0.1', pg_port: String(pgServer.port), pg_user: 'kong', pg_password: 'kong', pg_database: 'kong' });
+    pg = await prepareNodeDatastore('postgres');
+    n = await startTestNode({}, pg.env);
     await serviceWithRoute(n, 'pg_burst', '/pg-burst');
     await must(n.admin('POST', '/services/pg_burst/plugins', [['name', 'rate-limiting'], ['config.hour', '20'], ['config.policy', 'cluster'], ['config.limit_by', 'header'], ['config.header_name', 'x-client']]));
   }, 120_000);
   afterAll(async () => {
     await n?.stop();
-    await pgServer?.destroy();
+    await pg?.destroy();
   });
 
   it('exactly 20 of 100 concurrent requests pass', async () => {
@@ -145,8 +145,9 @@ describe('cluster policy on PostgreSQL', () => {
     expect(other).toEqual([]);
     expect(ok).toBe(20);
     expect(limited).toBe(80);
-    const stored = await pgServer.superQuery("SELECT value FROM ratelimiting_metrics WHERE identifier = 'burst' AND period = 'hour'", 'kong');
-    expect(stored.trim()).toBe('20');
+    expect(n.node.ctx.datastore?.kind).toBe('postgres');
+    const stored = await n.node.ctx.datastore!.query<{ value: number }>("SELECT value FROM ratelimiting_metrics WHERE identifier = 'burst' AND period = 'hour'");
+    expect(stored.rows).toEqual([{ value: 20 }]);
   });
 });
 
