@@ -3,6 +3,7 @@
  * that speaks JSON, form (`curl --data`) and raw bodies.
  */
 import { createServer } from 'node:net';
+import { Agent, fetch, type BodyInit } from 'undici';
 import { loadConfig } from '../../src/config/index.js';
 import { startNode, type RunningNode } from '../../src/gateway/node.js';
 import { silentLogger } from '../../src/log.js';
@@ -12,7 +13,7 @@ import { prepareNodeDatastore, type TestDatastoreKind, type TestNodeDatastore } 
 export interface AdminReply {
   status: number;
   body: any;
-  headers: Headers;
+  headers: { get(name: string): string | null };
 }
 
 export interface AdminClient {
@@ -29,9 +30,15 @@ export interface AdminNode {
   stop(): Promise<void>;
 }
 
+/**
+ * No keep-alive: a long embedded-store query blocks the shared event loop, and a pooled socket
+ * can then be closed by the server's keep-alive timer just as the client reuses it.
+ */
+const noKeepAlive = new Agent({ pipelining: 0 });
+
 export function adminClient(url: string): AdminClient {
   const send = async (method: string, path: string, body?: string | Buffer | URLSearchParams, headers: Record<string, string> = {}): Promise<AdminReply> => {
-    const res = await fetch(url + path, { method, body: body as BodyInit | undefined, headers });
+    const res = await fetch(url + path, { method, body: body as BodyInit | undefined, headers, dispatcher: noKeepAlive });
     const text = await res.text();
     let parsed: unknown = text;
     try {
