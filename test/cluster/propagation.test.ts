@@ -106,4 +106,23 @@ describe('PostgreSQL outage', () => {
     await addRoute(c, 'post-outage');
     for (const n of [a, b]) await until(() => proxyGet(n.proxyUrl, '/post-outage'), (r) => r.status === 200, 30_000);
   }, 180_000);
+
+  it('a node started while PostgreSQL is down serves the snapshot saved in its prefix, then catches up', async () => {
+    const [a, , c] = nodes;
+    await addRoute(a, 'saved');
+    await until(() => proxyGet(c.proxyUrl, '/saved'), (r) => r.status === 200);
+    await c.stop();
+    await db.pg.stop();
+    try {
+      await c.restart();
+      expect((await proxyGet(c.proxyUrl, '/saved')).status).toBe(200);
+      expect((await admin(c.adminUrl, 'POST', '/services', { name: 'refused', url: upstream.url })).status).toBe(503);
+      expect((await admin(c.statusUrl, 'GET', '/status')).body.database.reachable).toBe(false);
+    } finally {
+      await db.pg.start();
+    }
+    await until(() => admin(a.adminUrl, 'PUT', '/services/late', { url: upstream.url }), (r) => r.status < 300, 60_000, 200);
+    expect((await admin(a.adminUrl, 'POST', '/services/late/routes', { name: 'late-route', 'paths[]': '/late' })).status).toBe(201);
+    await until(() => proxyGet(c.proxyUrl, '/late'), (r) => r.status === 200, 60_000, 50);
+  }, 180_000);
 });
