@@ -179,6 +179,11 @@ describe('silverback doctor against a real PostgreSQL', () => {
     const report = await doctor(good());
     expectCause(report, 'tls-offered', 'server-without-tls');
     expect(report.firstFailure!.fix).toContain('ssl = on');
+    // pg_ssl = off connects in plaintext: no failure, but the session is reported unencrypted.
+    const plain = await doctor({ KONG_PG_PASSWORD: 'kong' });
+    expect(plain.ok, JSON.stringify(plain.steps, null, 1)).toBe(true);
+    expect(plain.session).toMatchObject({ ssl: false });
+    expect(plain.steps.find((s) => s.id === 'session')!.status).toBe('warn');
   });
 
   it('database = embedded or off: no link to check, exit 0', async () => {
