@@ -45,7 +45,7 @@ export function rowsToDocument(rows: Readonly<Record<string, readonly Row[]>>): 
 
 /** YAML text of a document: no line folding, so long values (PEM, regexes) stay byte-exact. */
 export function documentToYaml(doc: ExportDocument): string {
-  return stringify(doc, { lineWidth: 0, minContentWidth: 0, nullStr: 'null', aliasDuplicateObjects: false });
+  return stringify(doc, { lineWidth: 0, minContentWidth: 0, nullStr: 'null', aliasDuplicateObjects: false, indentSeq: false });
 }
 
 export function rowsToYaml(rows: Readonly<Record<string, readonly Row[]>>): string {
