@@ -25,8 +25,8 @@ export function parseListeners(key: string, entries: readonly string[]): { liste
       continue;
     }
     const port = Number(match[3]);
-    if (port < 1 || port > 65535) {
-      errors.push(`${key}: port ${port} out of range in '${entry}' (1-65535)`);
+    if (port > 65535) {
+      errors.push(`${key}: port ${port} out of range in '${entry}' (0-65535; 0 picks a free port)`);
       continue;
     }
     let backlog: number | null = null;

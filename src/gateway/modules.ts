@@ -8,3 +8,4 @@ import '../doctor/register.js';
 import '../admin/entity-hook.js';
 import '../proxy/start.js';
 import '../declarative/module.js';
+import '../plugins/bundled-auth.js';
