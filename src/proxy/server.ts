@@ -70,7 +70,16 @@ export function makeProxyServer(listener: Listener, deps: ProxyServerDeps): Serv
   const port = listenerPort(server, listener.port);
   trackConnections(server, deps.counters);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => deps.pipeline.handle(req, res, port()));
+  // Upgraded sockets leave the http server's bookkeeping; close them with the server so a stop never waits on a WebSocket.
+  const upgraded = new Set<Duplex>();
+  const closeAll = server.closeAllConnections.bind(server);
+  server.closeAllConnections = () => {
+    closeAll();
+    for (const s of upgraded) s.destroy();
+  };
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
     const res = new ServerResponse(req);
     res.shouldKeepAlive = false;
     res.assignSocket(socket as never);

@@ -13,7 +13,11 @@ export class CertificateIndex {
   private readonly caById = new Map<string, Row>();
 
   constructor(certificates: readonly Row[], snis: readonly Row[], caCertificates: readonly Row[]) {
-    for (const cert of certificates) this.certificatesById.set(cert.id, cert);
+    for (const cert of certificates) {
+      this.certificatesById.set(cert.id, cert);
+      // Declarative input may carry the names on the certificate itself (Kong's transient `snis` field).
+      if (Array.isArray(cert.snis)) for (const name of cert.snis) if (typeof name === 'string') this.bySni.set(name.toLowerCase(), cert);
+    }
     for (const ca of caCertificates) this.caById.set(ca.id, ca);
     for (const sni of snis) {
       const cert = this.certificatesById.get(sni.certificate?.id);

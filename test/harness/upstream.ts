@@ -49,7 +49,7 @@ function reply(port: number, req: IncomingMessage, res: ServerResponse, body: st
 
 /** RFC 6455 accept key, for the WebSocket echo. */
 function acceptKey(key: string): string {
-  return createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC11B85`).digest('base64');
+  return createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
 }
 
 function track(server: Server) {
