@@ -43,7 +43,8 @@ function log(kong: Pdk, conf: PrometheusConfig): void {
     }
     if (conf.bandwidth_metrics) {
       sample.ingress = num(record.request?.size) ?? 0;
-      sample.egress = num(record.response?.size) ?? 0;
+      // Until the runtime reports bytes sent for streamed responses, the body length stands in.
+      sample.egress = num(record.response?.size) || num(kong.response.getHeader('content-length')) || 0;
     }
   }
   recorderFor(kong.nodeId).record(sample);
