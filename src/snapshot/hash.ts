@@ -18,6 +18,8 @@ function byId(a: Record<string, unknown>, b: Record<string, unknown>): number {
 
 /** Kong's configuration_hash: 32 hex chars (md5) over the content, independent of row order. */
 export function hashEntities(rows: EntityRows): string {
+  // Kong reports 32 zeros for an empty configuration (DECLARATIVE_EMPTY_CONFIG_HASH).
+  if (Object.values(rows).every((list) => list.length === 0)) return EMPTY_CONFIG_HASH;
   const hash = createHash('md5');
   for (const entity of Object.keys(rows).sort()) {
     const list = [...rows[entity]].sort(byId);

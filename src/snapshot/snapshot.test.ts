@@ -28,6 +28,7 @@ describe('hashEntities', () => {
     expect(a).toBe(b);
     expect(a).toMatch(/^[0-9a-f]{32}$/);
     expect(hashEntities({ services: [{ ...svc, port: 81 }] })).not.toBe(hashEntities({ services: [svc] }));
+    expect(hashEntities({ services: [] })).toBe('0'.repeat(32));
   });
 });
 
