@@ -55,9 +55,24 @@ function isDataException(err: unknown): boolean {
   return typeof code === 'string' && code.startsWith('22');
 }
 
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Whether PostgreSQL can take the value for the column at all. Checked before querying:
+ * inside a transaction a failed statement would abort the whole transaction.
+ */
+function storableKey(col: Column, value: unknown): boolean {
+  if (typeof value === 'string' && value.includes('\u0000')) return false;
+  if (col.sqlType === 'uuid') return typeof value === 'string' && UUID_TEXT.test(value);
+  if (col.kind === 'bigint') return typeof value === 'number' && Number.isSafeInteger(value);
+  return true;
+}
+
 export async function selectRow(q: Queryable, entity: Entity, key: EntityKey, forUpdate = false): Promise<Json | null> {
   const col = isIdKey(key) ? primaryKeyColumn(entity) : columnOf(entity, key.field);
   const value = isIdKey(key) ? key.id : toParam(col, key.value);
+  if (!storableKey(col, value)) return null;
+  if (!isIdKey(key) && key.within && !UUID_TEXT.test(key.within.id)) return null;
   const params: unknown[] = [value];
   let where = `${quoteIdent(col.name)} = ${writeExpr(col, '$1')}`;
   if (!isIdKey(key) && key.within) {
