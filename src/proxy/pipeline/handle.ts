@@ -66,8 +66,8 @@ export class ProxyPipeline {
     const snapshot = this.deps.snapshots.current();
     const r = new ProxyRequest(req, res, snapshot, this.deps.settings, listenerPort);
     const { runner } = this.deps;
-    res.once('finish', () => runner.log(r));
     const hasPlugins = !snapshot.plugins.isEmpty;
+    if (hasPlugins) res.once('finish', () => runner.log(r));
 
     if (hasPlugins) {
       const exit = await runner.rewrite(r);
