@@ -5,6 +5,7 @@
  * which node:cluster shares with the other workers.
  */
 import cluster from 'node:cluster';
+import { useNodeWideLocalPolicy } from '../plugins/rate-limiting/policies/local.js';
 import type { Server } from 'node:net';
 import { hostname } from 'node:os';
 import { AdminRouter } from '../admin/router.js';
@@ -32,6 +33,7 @@ function send(msg: WorkerToPrimary): void {
 async function runWorker(config: Config, initial: ShippedSnapshot | null): Promise<void> {
   const log: Logger = createLogger({ level: config.log_level as string, prefix: config.prefix, name: 'silverback-worker' });
   const counters = new SharedCounterClient(process as unknown as IpcEndpoint);
+  useNodeWideLocalPolicy(counters);
   const ctx: GatewayContext = {
     config,
     log,

@@ -121,4 +121,34 @@ describe('separate processes via the CLI', () => {
     expect(load.failures).toEqual([]);
     expect(load.ok).toBeGreaterThan(0);
   }, 120_000);
+
+  it('local rate limits count per node across its workers', async () => {
+    const route = (await admin(p.adminUrl, 'POST', '/services/cli/routes', { name: 'limited', 'paths[]': '/limited' })).body as { id: string };
+    const plugin = await admin(p.adminUrl, 'POST', `/routes/${route.id}/plugins`, {
+      name: 'rate-limiting',
+      'config.day': '15',
+      'config.policy': 'local',
+      'config.limit_by': 'header',
+      'config.header_name': 'X-Key',
+    });
+    expect(plugin.status).toBe(201);
+    // Wait with another key until both workers enforce the plugin; the real key starts at zero.
+    for (let i = 0; i < 10; i++) {
+      await until(
+        () => fetch(`${p.proxyUrl}/limited`, { headers: { 'X-Key': 'probe', Connection: 'close' } }),
+        (r) => r.headers.get('x-ratelimit-limit-day') === '15',
+      );
+    }
+    const results = await Promise.all(
+      Array.from({ length: 60 }, () =>
+        fetch(`${p.proxyUrl}/limited`, { headers: { 'X-Key': 'real', Connection: 'close' } }).then(async (r) => {
+          await r.arrayBuffer();
+          return r.status;
+        }),
+      ),
+    );
+    expect(results.filter((s) => s === 200)).toHaveLength(15);
+    expect(results.filter((s) => s === 429)).toHaveLength(45);
+  }, 60_000);
 });
+

@@ -6,7 +6,7 @@ import { effectiveRedis, type RateLimitingConfig, type RedisConfig } from './sch
 import { identifierOf } from './identifier.js';
 import { rateLimitHeaders } from './client-headers.js';
 import { EMPTY_UUID, type CounterPolicy, type CounterSpec } from './policies/policy.js';
-import { localPolicy } from './policies/local.js';
+import { localPolicy, nodeWideLocalPolicy } from './policies/local.js';
 import { clusterPolicy, deleteExpiredMetrics } from './policies/cluster.js';
 import { redisPolicy } from './policies/redis.js';
 
@@ -43,7 +43,7 @@ function policyFor(kong: Pdk, conf: Conf, compiled: Compiled): CounterPolicy {
     }
     return clusterPolicy(db);
   }
-  return localPolicy(kong.cache);
+  return nodeWideLocalPolicy() ?? localPolicy(kong.cache);
 }
 
 async function access(kong: Pdk, conf: Conf): Promise<void> {

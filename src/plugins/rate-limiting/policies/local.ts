@@ -16,3 +16,17 @@ export function localPolicy(cache: PdkCache): CounterPolicy {
     },
   };
 }
+
+/**
+ * With several worker processes, `local` must count per node, not per worker: the cluster
+ * module installs a policy whose counters live in the primary process (reached over IPC).
+ */
+let nodeWidePolicy: CounterPolicy | null = null;
+
+export function useNodeWideLocalPolicy(policy: CounterPolicy | null): void {
+  nodeWidePolicy = policy;
+}
+
+export function nodeWideLocalPolicy(): CounterPolicy | null {
+  return nodeWidePolicy;
+}
