@@ -76,7 +76,7 @@ describe('DB → file → DB-less', () => {
     for (const [path, headers] of requests) {
       const a = observed(await db.proxy('GET', path, headers));
       const b = observed(await dbless.proxy('GET', path, headers));
-      expect({ path, ...b }).toEqual({ path, ...a });
+      expect({ request: path, ...b }).toEqual({ request: path, ...a });
     }
     // The comparison is not vacuous: the configuration really routes and authenticates.
     expect(observed(await dbless.proxy('GET', '/keep/c'))).toMatchObject({ status: 200, path: '/base/keep/c', xVersion: 'db-made' });
