@@ -3,7 +3,8 @@
  * node, with the same names, labels and buckets; plus Silverback's configuration snapshot
  * and PostgreSQL certificate gauges.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
+import { FastCounter, FastHistogram } from './fast-metrics.js';
 
 export const KONG_LATENCY_BUCKETS = [1, 2, 5, 7, 10, 15, 20, 30, 50, 75, 100, 200, 500, 750, 1000, 3000, 6000];
 export const UPSTREAM_LATENCY_BUCKETS = [25, 50, 80, 100, 250, 400, 700, 1000, 2000, 5000, 10000, 30000, 60000];
@@ -15,39 +16,40 @@ export type BandwidthLabels = 'service' | 'route' | 'direction' | 'workspace' | 
 export class KongMetrics {
   readonly registry = new Registry();
   // prom-client prefixes nothing: names carry Kong's `kong_` prefix themselves.
-  readonly requests = new Counter<StatusLabels>({
-    name: 'kong_http_requests_total',
-    help: 'HTTP status codes per consumer/service/route in Kong',
-    labelNames: ['service', 'route', 'code', 'source', 'workspace', 'consumer'],
-    registers: [this.registry],
-  });
-  readonly kongLatency = new Histogram<LatencyLabels>({
-    name: 'kong_kong_latency_ms',
-    help: 'Latency added by Kong and enabled plugins for each service/route in Kong',
-    labelNames: ['service', 'route', 'workspace'],
-    buckets: KONG_LATENCY_BUCKETS,
-    registers: [this.registry],
-  });
-  readonly upstreamLatency = new Histogram<LatencyLabels>({
-    name: 'kong_upstream_latency_ms',
-    help: 'Latency added by upstream response for each service/route in Kong',
-    labelNames: ['service', 'route', 'workspace'],
-    buckets: UPSTREAM_LATENCY_BUCKETS,
-    registers: [this.registry],
-  });
-  readonly requestLatency = new Histogram<LatencyLabels>({
-    name: 'kong_request_latency_ms',
-    help: 'Total latency incurred during requests for each service/route in Kong',
-    labelNames: ['service', 'route', 'workspace'],
-    buckets: UPSTREAM_LATENCY_BUCKETS,
-    registers: [this.registry],
-  });
-  readonly bandwidth = new Counter<BandwidthLabels>({
-    name: 'kong_bandwidth_bytes',
-    help: 'Total bandwidth (ingress/egress) throughput in bytes',
-    labelNames: ['service', 'route', 'direction', 'workspace', 'consumer'],
-    registers: [this.registry],
-  });
+  // The request-path families: handles per label set, no per-call hashing (see fast-metrics.ts).
+  readonly requests = new FastCounter<StatusLabels>('kong_http_requests_total', 'HTTP status codes per consumer/service/route in Kong', [
+    'service',
+    'route',
+    'code',
+    'source',
+    'workspace',
+    'consumer',
+  ]);
+  readonly kongLatency = new FastHistogram<LatencyLabels>(
+    'kong_kong_latency_ms',
+    'Latency added by Kong and enabled plugins for each service/route in Kong',
+    ['service', 'route', 'workspace'],
+    KONG_LATENCY_BUCKETS,
+  );
+  readonly upstreamLatency = new FastHistogram<LatencyLabels>(
+    'kong_upstream_latency_ms',
+    'Latency added by upstream response for each service/route in Kong',
+    ['service', 'route', 'workspace'],
+    UPSTREAM_LATENCY_BUCKETS,
+  );
+  readonly requestLatency = new FastHistogram<LatencyLabels>(
+    'kong_request_latency_ms',
+    'Total latency incurred during requests for each service/route in Kong',
+    ['service', 'route', 'workspace'],
+    UPSTREAM_LATENCY_BUCKETS,
+  );
+  readonly bandwidth = new FastCounter<BandwidthLabels>('kong_bandwidth_bytes', 'Total bandwidth (ingress/egress) throughput in bytes', [
+    'service',
+    'route',
+    'direction',
+    'workspace',
+    'consumer',
+  ]);
   readonly connections = new Gauge<'node_id' | 'subsystem' | 'state'>({
     name: 'kong_nginx_connections_total',
     help: 'Number of connections by subsystem',
@@ -100,4 +102,9 @@ export class KongMetrics {
     labelNames: ['link', 'role', 'subject', 'serial'],
     registers: [this.registry],
   });
+
+  constructor() {
+    // Kong's order in the exposition: request families first.
+    for (const m of [this.requests, this.kongLatency, this.upstreamLatency, this.requestLatency, this.bandwidth]) this.registry.registerMetric(m.asMetric());
+  }
 }

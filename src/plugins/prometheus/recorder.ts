@@ -1,8 +1,9 @@
 /**
- * The per-request part of the exporter (Kong's exporter.log), kept cheap: label objects are
- * built once per route/service (and per status/source/consumer) and reused, so a request
- * costs a few map lookups and prom-client increments.
+ * The per-request part of the exporter (Kong's exporter.log), kept cheap: series handles are
+ * resolved once per route/service (and per status/source/consumer) and reused, so a request
+ * costs a few map lookups and field increments.
  */
+import type { CounterSeries, HistogramSeries } from './fast-metrics.js';
 import type { KongMetrics } from './metrics.js';
 
 export interface RequestSample {
@@ -21,32 +22,31 @@ export interface RequestSample {
   egress?: number;
 }
 
-interface RouteLabels {
-  latency: Readonly<Record<'service' | 'route' | 'workspace', string>>;
-  status: Map<string, Readonly<Record<string, string>>>;
-  bandwidth: Map<string, Readonly<Record<string, string>>>;
+interface RouteSeries {
+  request: HistogramSeries;
+  upstream: HistogramSeries;
+  kong: HistogramSeries;
+  status: Map<string, CounterSeries>;
+  bandwidth: Map<string, CounterSeries>;
 }
 
 const WORKSPACE = 'default';
-/** More distinct label sets than this per route means unbounded labels (e.g. consumers): stop caching. */
-const MAX_CACHED_PER_ROUTE = 4096;
 
 export class MetricsRecorder {
-  private readonly routes = new Map<string, RouteLabels>();
+  private readonly routes = new Map<string, RouteSeries>();
 
   constructor(private readonly metrics: KongMetrics) {}
 
-  /** Forgets cached label sets (after a configuration change renamed routes or services). */
-  reset(): void {
-    this.routes.clear();
-  }
-
-  private labelsFor(s: RequestSample): RouteLabels {
+  private routeSeries(s: RequestSample): RouteSeries {
+    // Names are part of the key: a renamed route or service starts new series, as in Kong.
     const key = `${s.routeId}\u0000${s.serviceId}\u0000${s.routeLabel}\u0000${s.serviceLabel}`;
     let entry = this.routes.get(key);
     if (!entry) {
+      const labels = { service: s.serviceLabel, route: s.routeLabel, workspace: WORKSPACE };
       entry = {
-        latency: Object.freeze({ service: s.serviceLabel, route: s.routeLabel, workspace: WORKSPACE }),
+        request: this.metrics.requestLatency.seriesFor(labels),
+        upstream: this.metrics.upstreamLatency.seriesFor(labels),
+        kong: this.metrics.kongLatency.seriesFor(labels),
         status: new Map(),
         bandwidth: new Map(),
       };
@@ -56,36 +56,35 @@ export class MetricsRecorder {
   }
 
   record(s: RequestSample): void {
-    const route = this.labelsFor(s);
+    const route = this.routeSeries(s);
     const consumer = s.consumer ?? '';
     if (s.status !== undefined) {
-      const key = `${s.status}\u0000${s.source}\u0000${consumer}`;
-      let labels = route.status.get(key);
-      if (!labels) {
-        labels = Object.freeze({ service: s.serviceLabel, route: s.routeLabel, code: String(s.status), source: s.source ?? 'kong', workspace: WORKSPACE, consumer });
-        if (route.status.size < MAX_CACHED_PER_ROUTE) route.status.set(key, labels);
+      const source = s.source ?? 'kong';
+      const key = `${s.status}\u0000${source}\u0000${consumer}`;
+      let series = route.status.get(key);
+      if (!series) {
+        series = this.metrics.requests.seriesFor({ service: s.serviceLabel, route: s.routeLabel, code: String(s.status), source, workspace: WORKSPACE, consumer });
+        route.status.set(key, series);
       }
-      this.metrics.requests.inc(labels, 1);
+      series.value += 1;
     }
-    if (s.ingress !== undefined || s.egress !== undefined) {
-      if (s.ingress && s.ingress > 0) this.metrics.bandwidth.inc(this.bandwidthLabels(route, s, 'ingress', consumer), s.ingress);
-      if (s.egress && s.egress > 0) this.metrics.bandwidth.inc(this.bandwidthLabels(route, s, 'egress', consumer), s.egress);
-    }
+    if (s.ingress && s.ingress > 0) this.bandwidthSeries(route, s, 'ingress', consumer).value += s.ingress;
+    if (s.egress && s.egress > 0) this.bandwidthSeries(route, s, 'egress', consumer).value += s.egress;
     const l = s.latencies;
     if (l) {
-      if (l.request !== undefined && l.request >= 0) this.metrics.requestLatency.observe(route.latency, l.request);
-      if (l.proxy !== undefined && l.proxy >= 0) this.metrics.upstreamLatency.observe(route.latency, l.proxy);
-      if (l.kong !== undefined && l.kong >= 0) this.metrics.kongLatency.observe(route.latency, l.kong);
+      if (l.request !== undefined && l.request >= 0) this.metrics.requestLatency.observe(route.request, l.request);
+      if (l.proxy !== undefined && l.proxy >= 0) this.metrics.upstreamLatency.observe(route.upstream, l.proxy);
+      if (l.kong !== undefined && l.kong >= 0) this.metrics.kongLatency.observe(route.kong, l.kong);
     }
   }
 
-  private bandwidthLabels(route: RouteLabels, s: RequestSample, direction: 'ingress' | 'egress', consumer: string): Readonly<Record<string, string>> {
+  private bandwidthSeries(route: RouteSeries, s: RequestSample, direction: 'ingress' | 'egress', consumer: string): CounterSeries {
     const key = `${direction}\u0000${consumer}`;
-    let labels = route.bandwidth.get(key);
-    if (!labels) {
-      labels = Object.freeze({ service: s.serviceLabel, route: s.routeLabel, direction, workspace: WORKSPACE, consumer });
-      if (route.bandwidth.size < MAX_CACHED_PER_ROUTE) route.bandwidth.set(key, labels);
+    let series = route.bandwidth.get(key);
+    if (!series) {
+      series = this.metrics.bandwidth.seriesFor({ service: s.serviceLabel, route: s.routeLabel, direction, workspace: WORKSPACE, consumer });
+      route.bandwidth.set(key, series);
     }
-    return labels;
+    return series;
   }
 }
