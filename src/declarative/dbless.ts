@@ -16,6 +16,7 @@ import { EMPTY_CONFIG_HASH } from '../snapshot/hash.js';
 import type { SnapshotManager } from '../snapshot/manager.js';
 import type { EntityRows } from '../snapshot/types.js';
 import type { Document } from './document.js';
+import { declarativeProblems, errorLines } from './errors.js';
 import { parseDeclarative, type DeclarativeConfig, type DeclarativeRows } from './parse.js';
 import { readSavedDeclarative, saveDeclarative } from './persist.js';
 
@@ -65,7 +66,12 @@ function fromInput(text: string, available: readonly string[], path?: string) {
     return { config: parsed, rows: parsed.rows, hash: parsed.hash };
   } catch (err) {
     if (err instanceof GatewayError && err.code === ErrorCode.DECLARATIVE_CONFIG) {
-      throw new GatewayError(ErrorCode.DECLARATIVE_CONFIG, `${path ? `${path}: ` : 'declarative_config_string: '}${err.message}`, {
+      // One line for the start failure: how many errors and the first one with its place in the file.
+      const { items, top } = declarativeProblems(err);
+      const lines = errorLines(items, top);
+      const first = lines[0] ?? (typeof err.fields?.error === 'string' ? err.fields.error : err.message);
+      const count = lines.length > 1 ? ` (${lines.length} errors; first: ${first})` : `: ${first}`;
+      throw new GatewayError(ErrorCode.DECLARATIVE_CONFIG, `${path ? `declarative_config ${path} is invalid` : 'declarative_config_string is invalid'}${count}`, {
         fields: err.fields,
         hint: `run 'silverback config parse ${path ?? '<file>'}' to list every error with its place in the file`,
       });

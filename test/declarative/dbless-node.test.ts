@@ -184,3 +184,14 @@ describe('/config on a database node', () => {
     expect((await db.admin('POST', '/config', { _format_version: '3.0' })).status).toBe(400);
   }, 60_000);
 });
+
+describe('start with an invalid file', () => {
+  it('refuses to start with one line naming the file and the first error', async () => {
+    const prefix = dir('invalid');
+    const file = join(prefix, 'kong.yml');
+    writeFileSync(file, '_format_version: "3.0"\nservices:\n- name: a\n  port: 0\n- name: b\n');
+    await expect(node(prefix, { database: 'off', declarative_config: file })).rejects.toThrow(
+      `declarative_config ${file} is invalid (2 errors; first: services[0].host (service 'a'): required field missing)`,
+    );
+  }, 60_000);
+});
