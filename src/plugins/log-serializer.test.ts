@@ -25,7 +25,7 @@ const facts: LogFacts = {
   consumer: { id: 'c1', username: 'alice' },
   clientIp: '127.0.0.1',
   startedAt: 1700000000000,
-  source: 'upstream',
+  source: 'service',
   tries: [{ ip: '127.0.0.1', port: 9000, balancer_start: 1700000000001, balancer_latency: 0 }],
 };
 
@@ -51,6 +51,7 @@ describe('log record', () => {
     expect(r.upstream_uri).toBe('');
     expect(r.upstream_status).toBe('');
     expect(r.latencies.proxy).toBe(-1);
+    expect(buildLogRecord({ ...facts, source: 'exit' }).source).toBe('kong');
     expect('route' in r || 'service' in r || 'consumer' in r || 'authenticated_entity' in r || 'tries' in r).toBe(false);
   });
 

@@ -27,7 +27,8 @@ export interface LogRecord {
   consumer?: Row;
   client_ip: string;
   started_at: number;
-  source: 'service' | 'kong' | 'error' | 'exit' | string;
+  /** Kong's RESPONSE_SOURCE names: `upstream` when the service answered, else `kong`. */
+  source: 'upstream' | 'kong';
   workspace?: string;
   workspace_name?: string;
   [extra: string]: unknown;
@@ -81,7 +82,8 @@ export interface LogFacts {
   clientIp: string;
   /** ms since the epoch. */
   startedAt: number;
-  source: LogRecord['source'];
+  /** kong.response.getSource(). */
+  source: 'service' | 'exit' | 'error';
   workspaceId?: string;
   workspaceName?: string;
 }
@@ -135,7 +137,7 @@ export function buildLogRecord(f: LogFacts): LogRecord {
     },
     client_ip: f.clientIp,
     started_at: f.startedAt,
-    source: f.source,
+    source: f.source === 'service' ? 'upstream' : 'kong',
   };
   if (f.tries) record.tries = f.tries;
   if (credential) {

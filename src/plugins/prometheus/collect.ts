@@ -15,13 +15,9 @@ import { nodeMetrics } from './node-metrics.js';
 
 const SUBSYSTEM = 'http';
 
-/** The snapshot manager, under the names the runtime may register it with. */
+/** The snapshot in force, from the manager the proxy runtime leaves on the context as `snapshot`. */
 export function currentSnapshot(ctx: GatewayContext): ConfigSnapshot | undefined {
-  for (const name of ['snapshots', 'snapshot', 'snapshotManager']) {
-    const manager = getService<{ current?: () => ConfigSnapshot }>(ctx, name);
-    if (manager && typeof manager.current === 'function') return manager.current();
-  }
-  return undefined;
+  return getService<{ current(): ConfigSnapshot }>(ctx, 'snapshot')?.current();
 }
 
 async function datastoreReachable(ctx: GatewayContext): Promise<boolean> {

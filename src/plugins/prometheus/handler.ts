@@ -12,6 +12,22 @@ function num(v: unknown): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
+interface SerializedParts {
+  latencies?: { request?: unknown; proxy?: unknown; kong?: unknown };
+  request?: { size?: unknown };
+  response?: { size?: unknown };
+}
+
+/** The log record, or undefined when it cannot be built: the status counter must not be lost with it. */
+function serialized(kong: Pdk): SerializedParts | undefined {
+  try {
+    return kong.log.serialize() as SerializedParts;
+  } catch (err) {
+    kong.log.err(`prometheus: could not read latencies and sizes: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
 function log(kong: Pdk, conf: PrometheusConfig): void {
   const route = kong.router.getRoute();
   // Kong records nothing for requests that matched no route.
@@ -33,18 +49,14 @@ function log(kong: Pdk, conf: PrometheusConfig): void {
   }
   // Latencies and sizes exist only in the log record; build it only when needed.
   if (conf.latency_metrics || conf.bandwidth_metrics) {
-    const record = kong.log.serialize() as {
-      latencies?: { request?: unknown; proxy?: unknown; kong?: unknown };
-      request?: { size?: unknown };
-      response?: { size?: unknown };
-    };
-    if (conf.latency_metrics && record.latencies) {
+    const record = serialized(kong);
+    if (conf.latency_metrics && record?.latencies) {
       sample.latencies = { request: num(record.latencies.request), proxy: num(record.latencies.proxy), kong: num(record.latencies.kong) };
     }
     if (conf.bandwidth_metrics) {
-      sample.ingress = num(record.request?.size) ?? 0;
+      sample.ingress = num(record?.request?.size) ?? 0;
       // Until the runtime reports bytes sent for streamed responses, the body length stands in.
-      sample.egress = num(record.response?.size) || num(kong.response.getHeader('content-length')) || 0;
+      sample.egress = num(record?.response?.size) || num(kong.response.getHeader('content-length')) || 0;
     }
   }
   recorderFor(kong.nodeId).record(sample);
