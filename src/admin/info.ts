@@ -18,8 +18,15 @@ export interface ServerCounters {
   totalRequests: number;
 }
 
+/** What the cluster module tracks about the database (reconnects with backoff when it is down). */
+interface DatabaseHealthView {
+  readonly reachable: boolean;
+}
+
 async function databaseReachable(ctx: GatewayContext): Promise<boolean> {
   if (!ctx.datastore) return true;
+  const health = getService<DatabaseHealthView>(ctx, 'databaseHealth');
+  if (health) return health.reachable;
   try {
     await ctx.datastore.query('SELECT 1');
     return true;
@@ -44,7 +51,7 @@ export function registerInfoRoutes(router: AdminRouter): void {
         hostname: ctx.hostname,
         node_id: ctx.nodeId,
         lua_version: `Node.js ${process.version}`,
-        pids: { master: process.pid, workers: [] as number[] },
+        pids: { master: process.pid, workers: getService<{ pids(): number[] }>(ctx, 'workerPool')?.pids() ?? [process.pid] },
         plugins: {
           available_on_server: Object.fromEntries(available.map((name) => [name, { version: VERSION, priority: 0 }])),
           enabled_in_cluster: enabled,

@@ -70,7 +70,8 @@ export async function startProxy(ctx: GatewayContext, adminRouter: AdminRouter) 
     plugins: registry,
     log,
     source: ctx.datastore ? () => loadEntitiesFromDatastore(ctx.datastore!) : null,
-    persistPrefix: config.prefix,
+    // Workers receive the snapshot from their primary, which alone persists it.
+    persistPrefix: ctx.services.get('clusterRole') === 'worker' ? null : config.prefix,
   });
   const manager = snapshots;
   ctx.services.set('snapshot', manager);
