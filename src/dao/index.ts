@@ -7,4 +7,4 @@ export { kongErrors, errorNameOverride, luaInline } from './kong-errors.js';
 export { entityTablesDdl, tableStatements, dependencyOrder } from './ddl.js';
 export { entityTablesMigration, entityTablesMigrationSet } from './table-migrations.js';
 export { columnsOf, type Column } from './columns.js';
-export type { EntityKey, ForeignFilter, Json, TagRow } from './sql.js';
+export type { EntityKey, IdKey, FieldKey, ForeignFilter, Json, RowQuery, TagRow } from './sql.js';
