@@ -2,6 +2,8 @@
 const name = process.argv[2];
 const benches: Record<string, () => Promise<unknown>> = {
   proxy: () => import('./proxy.js').then((m) => m.main()),
+  propagation: () => import('./propagation.js').then((m) => m.main()),
+  declarative: () => import('./declarative.js').then((m) => m.main()),
 };
 if (!name || !benches[name]) {
   process.stderr.write(`usage: npm run bench -- <${Object.keys(benches).join('|')}>\n`);

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,7 @@ export async function startSilverback(opts: { workers?: number | 'auto'; env?: R
     KONG_NGINX_WORKER_PROCESSES: String(opts.workers ?? 1),
     ...opts.env,
   });
+  child.on('exit', () => rmSync(prefix, { recursive: true, force: true }));
   await waitForPort(adminPort, 120_000);
   await waitForPort(proxyPort, 60_000);
   return { child, proxyPort, adminUrl: `http://127.0.0.1:${adminPort}` };

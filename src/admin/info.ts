@@ -79,7 +79,8 @@ export function registerInfoRoutes(router: AdminRouter): void {
           connections_waiting: 0,
           total_requests: counters?.totalRequests ?? 0,
         },
-        database: { reachable },
+        // Kong leaves `database` out in DB-less mode.
+        ...(ctx.datastore ? { database: { reachable } } : {}),
         memory: {
           workers_lua_vms: [{ http_allocated_gc: `${(mem.heapUsed / 1048576).toFixed(2)} MiB`, pid: process.pid }],
           lua_shared_dicts: {},
