@@ -9,3 +9,4 @@ import '../admin/entity-hook.js';
 import '../proxy/start.js';
 import '../declarative/module.js';
 import '../plugins/bundled-auth.js';
+import '../plugins/bundled-extra.js';
