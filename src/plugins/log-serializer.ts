@@ -41,6 +41,8 @@ export interface LogTry {
   balancer_start: number;
   balancer_latency: number;
   balancer_start_ns?: number;
+  /** Set on attempts that failed, with the status that failure answers (502, 504). */
+  state?: 'failed';
   code?: number;
 }
 
@@ -108,8 +110,28 @@ export function upstreamUriWithArgs(upstreamUri: string, requestUri: string): st
   return `${upstreamUri}?${requestUri.slice(q + 1)}`;
 }
 
-function copy<T>(v: T | null | undefined): T | undefined {
-  return v === null || v === undefined ? undefined : (structuredClone(v) as T);
+/**
+ * Kong hands every log plugin its own deep copy of route, service and consumer. Copying them
+ * costs more than the rest of the record, and most readers (metrics) never look at them, so
+ * the copy is made on first read; assigning replaces it as with a plain property.
+ */
+function defineCopyOnRead(record: LogRecord, key: 'route' | 'service' | 'consumer', row: Row): void {
+  let copied: Row | undefined;
+  let done = false;
+  Object.defineProperty(record, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (!done) {
+        copied = structuredClone(row) as Row;
+        done = true;
+      }
+      return copied;
+    },
+    set(value: Row | undefined) {
+      Object.defineProperty(record, key, { value, enumerable: true, configurable: true, writable: true });
+    },
+  });
 }
 
 export function buildLogRecord(f: LogFacts): LogRecord {
@@ -144,12 +166,9 @@ export function buildLogRecord(f: LogFacts): LogRecord {
     const consumerId = (credential.consumer as { id?: string } | undefined)?.id ?? (credential.consumer_id as string | undefined) ?? (f.consumer?.id as string | undefined);
     record.authenticated_entity = { id: String(credential.id), ...(consumerId ? { consumer_id: consumerId } : {}) };
   }
-  const route = copy(f.route);
-  const service = copy(f.service);
-  const consumer = copy(f.consumer);
-  if (route) record.route = route;
-  if (service) record.service = service;
-  if (consumer) record.consumer = consumer;
+  if (f.route) defineCopyOnRead(record, 'route', f.route);
+  if (f.service) defineCopyOnRead(record, 'service', f.service);
+  if (f.consumer) defineCopyOnRead(record, 'consumer', f.consumer);
   if (f.workspaceId) record.workspace = f.workspaceId;
   if (f.workspaceName) record.workspace_name = f.workspaceName;
   return record;

@@ -6,6 +6,7 @@
 import type { Datastore } from '../datastore/index.js';
 import type { Migration } from '../datastore/migrations/types.js';
 import type { EntityDef, PluginSchemaDef } from '../schema/types.js';
+import type { LogRecord } from './log-serializer.js';
 
 /** A stored row of any entity as the snapshot holds it (frozen, plain JSON). */
 export type Row = Readonly<Record<string, any>>;
@@ -185,10 +186,13 @@ export interface PdkLog {
   warn(...args: unknown[]): void;
   err(...args: unknown[]): void;
   crit(...args: unknown[]): void;
-  /** Kong's basic log serializer (what http-log/file-log send), built on demand in the log phase. */
-  serialize(): Record<string, unknown>;
-  /** Adds a field to `serialize()`'s output (kong.log.set_serialize_value). */
-  setSerializeValue(key: string, value: unknown): void;
+  /** Kong's basic log serializer (what http-log/file-log send): a fresh record on every call. */
+  serialize(): LogRecord;
+  /**
+   * Adds a field to `serialize()`'s output (kong.log.set_serialize_value): dotted keys reach into
+   * sub-objects; `set` (default) always writes, `add` only when absent, `replace` only when present.
+   */
+  setSerializeValue(key: string, value: unknown, mode?: 'set' | 'add' | 'replace'): void;
 }
 
 /** A per-node cache shared by all requests (kong.cache / ngx.shared dicts). Values are cloned by reference. */

@@ -1,5 +1,6 @@
 import type { Logger } from '../../log.js';
 import type { ProxyRequest } from '../../proxy/pipeline/request-state.js';
+import type { SerializeMode } from '../log-serializer.js';
 import type { PdkLog } from '../types.js';
 import { serializeRequest } from './serialize.js';
 
@@ -38,8 +39,8 @@ export class LogPdk implements PdkLog {
   serialize() {
     return serializeRequest(this.r);
   }
-  setSerializeValue(key: string, value: unknown) {
-    this.r.serializeExtra ??= {};
-    this.r.serializeExtra[key] = value;
+  setSerializeValue(key: string, value: unknown, mode: SerializeMode = 'set') {
+    if (mode !== 'set' && mode !== 'add' && mode !== 'replace') throw new TypeError(`kong.log.setSerializeValue: mode must be 'set', 'add' or 'replace', got '${String(mode)}'`);
+    (this.r.serializeValues ??= []).push({ key, value, mode });
   }
 }

@@ -1,60 +1,87 @@
+/**
+ * kong.log.serialize(): the facts a request gathered on its way through the pipeline, given
+ * Kong's record shape by log-serializer.ts. Everything here is read from the ProxyRequest,
+ * never from the client socket, which Node detaches before the log phase runs.
+ */
+import type { TLSSocket } from 'node:tls';
 import type { ProxyRequest } from '../../proxy/pipeline/request-state.js';
+import { applySerializeValue, buildLogRecord, type LogFacts, type LogRecord, type LogTry } from '../log-serializer.js';
 import { copyHeaders } from './headers.js';
+import { parseQuery } from './query.js';
 
-function strip(row: Record<string, unknown> | null): Record<string, unknown> | undefined {
-  return row ? { ...row } : undefined;
+/** nginx's $host: the Host header without its port, lower-cased; the listener address when absent. */
+function hostOf(r: ProxyRequest): string {
+  const host = r.req.headers.host;
+  if (!host) return r.socket?.localAddress ?? '';
+  const end = host.startsWith('[') ? host.indexOf(']') + 1 : host.indexOf(':');
+  return (end > 0 ? host.slice(0, end) : host).toLowerCase();
 }
 
-function setPath(target: Record<string, unknown>, dotted: string, value: unknown): void {
-  const parts = dotted.split('.');
-  let obj = target;
-  for (const p of parts.slice(0, -1)) {
-    if (!obj[p] || typeof obj[p] !== 'object') obj[p] = {};
-    obj = obj[p] as Record<string, unknown>;
-  }
-  obj[parts[parts.length - 1]] = value;
+function triesOf(r: ProxyRequest): LogTry[] | undefined {
+  if (r.tries.length === 0) return undefined;
+  return r.tries.map((t) => {
+    const out: LogTry = { ip: t.ip, port: t.port, balancer_start: t.balancerStart, balancer_latency: t.balancerLatency };
+    if (t.failedStatus !== undefined) {
+      out.state = 'failed';
+      out.code = t.failedStatus;
+    }
+    return out;
+  });
 }
 
-/** Kong's basic log serializer (kong/pdk/log.lua serialize): what log plugins send. */
-export function serializeRequest(r: ProxyRequest): Record<string, unknown> {
-  const host = r.req.headers.host ?? '';
-  const headers = copyHeaders(r.headers());
-  // Kong redacts credentials from logged request headers.
-  if (headers.authorization) headers.authorization = 'REDACTED';
-  if (headers['proxy-authorization']) headers['proxy-authorization'] = 'REDACTED';
-  const out: Record<string, unknown> = {
-    request: {
-      uri: r.req.url,
-      url: `${r.scheme}://${host}${r.req.url ?? ''}`,
-      querystring: Object.fromEntries(new URLSearchParams(r.rawQuery ?? '')),
-      method: r.req.method,
-      headers,
-      size: r.req.socket.bytesRead,
-      id: r.id,
-      ...(r.scheme === 'https' ? { tls: { version: (r.req.socket as any).getProtocol?.(), cipher: (r.req.socket as any).getCipher?.()?.name } } : {}),
-    },
-    upstream_uri: r.upstream ? `${r.upstream.path}${r.upstream.query !== null ? `?${r.upstream.query}` : ''}` : undefined,
-    upstream_status: r.response?.upstreamStatus !== undefined ? String(r.response.upstreamStatus) : '',
-    response: {
-      status: r.response?.status ?? r.res?.statusCode,
-      headers: r.res ? copyHeaders(r.res.getHeaders() as Record<string, string | string[]>) : {},
-      size: r.res?.socket?.bytesWritten ?? r.bodySize,
-    },
-    tries: r.tries.map((t) => ({ ip: t.ip, port: t.port, ...(t.error ? { state: 'failed', code: t.error } : {}) })),
-    latencies: {
-      kong: (r.proxyLatency ?? r.responseLatency ?? 0) + 0,
-      proxy: r.upstreamLatency ?? -1,
-      request: r.elapsedMs(),
-      receive: 0,
-    },
-    authenticated_entity: r.credential ? { id: r.credential.id } : undefined,
-    route: strip(r.route as Record<string, unknown> | null),
-    service: strip(r.service as Record<string, unknown> | null),
-    consumer: strip(r.consumer as Record<string, unknown> | null),
-    client_ip: r.clientIp,
-    started_at: r.startedAt,
-    source: r.response?.source === 'service' ? 'upstream' : r.response?.source === 'exit' ? 'kong' : r.response ? 'kong' : 'upstream',
+function tlsOf(r: ProxyRequest): LogFacts['tls'] {
+  if (r.scheme !== 'https') return undefined;
+  const socket = r.socket as TLSSocket;
+  const version = socket.getProtocol?.();
+  if (!version) return undefined;
+  const peer = socket.getPeerCertificate?.();
+  const presented = !!peer && Object.keys(peer).length > 0;
+  // nginx's $ssl_client_verify: NONE without a client certificate.
+  const clientVerify = !presented ? 'NONE' : socket.authorized ? 'SUCCESS' : `FAILED:${String(socket.authorizationError ?? '')}`;
+  return { version, cipher: socket.getCipher?.()?.name ?? '', client_verify: clientVerify };
+}
+
+/** What the runtime knows about the request, at the moment the log phase asks. */
+export function logFactsOf(r: ProxyRequest): LogFacts {
+  const finishedHr = r.finishedHr ?? performance.now();
+  const proxied = r.response?.source === 'service' && r.upstreamAnsweredHr !== null;
+  const receive = proxied ? Math.round(finishedHr - r.upstreamAnsweredHr!) : 0;
+  const upstreamUri = r.upstream && r.proxyLatency !== null ? (r.upstream.query !== null ? `${r.upstream.path}?${r.upstream.query}` : r.upstream.path) : '';
+  return {
+    requestId: r.id,
+    scheme: r.scheme,
+    host: hostOf(r),
+    serverPort: r.listenerPort,
+    requestUri: r.req.url ?? '/',
+    method: r.req.method ?? 'GET',
+    query: parseQuery(r.rawQuery),
+    requestHeaders: r.headers(),
+    requestSize: r.bytesIn,
+    tls: tlsOf(r),
+    upstreamUri,
+    upstreamStatus: r.response?.upstreamStatus,
+    status: r.response?.status ?? r.res?.statusCode ?? 0,
+    responseHeaders: copyHeaders(r.response?.headers),
+    responseSize: r.bytesOut,
+    // Kong: time in Kong before proxying (or until its own answer), plus receiving the upstream body.
+    kongLatency: (r.proxyLatency ?? r.responseLatency ?? 0) + receive,
+    proxyLatency: r.upstreamLatency ?? -1,
+    requestLatency: Math.round(finishedHr - r.startedHr),
+    receiveLatency: receive,
+    tries: triesOf(r),
+    credential: r.credential,
+    consumer: r.consumer,
+    route: r.route,
+    service: r.service,
+    clientIp: r.clientIp,
+    startedAt: r.startedAt,
+    source: r.response?.source ?? 'error',
   };
-  for (const [k, v] of Object.entries(r.serializeExtra ?? {})) setPath(out, k, v);
-  return out;
+}
+
+/** Kong's basic log serializer plus the values plugins added with kong.log.set_serialize_value. */
+export function serializeRequest(r: ProxyRequest): LogRecord {
+  const record = buildLogRecord(logFactsOf(r));
+  for (const v of r.serializeValues ?? []) applySerializeValue(record, v.key, v.value, v.mode);
+  return record;
 }

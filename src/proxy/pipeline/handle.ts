@@ -8,7 +8,7 @@ import { peerKey, type Balancer, type PickContext, type PickResult } from '../ba
 import { classifyFailure, type UpstreamAgents, type UpstreamAnswer, type UpstreamTlsOptions } from '../upstream.js';
 import { MESSAGES } from './error-body.js';
 import { addForwardingHeaders, stripResponseHopByHop, upstreamHeadersFrom, upstreamHostHeader } from './forward-headers.js';
-import { ExitSignal, ProxyRequest } from './request-state.js';
+import { ExitSignal, ProxyRequest, type UpstreamTry } from './request-state.js';
 import { applyPending, errorExit, finishHeaders, runPhases, sendOwnResponse, writeBuffered } from './respond.js';
 import type { ProxySettings } from './settings.js';
 import { openUpgrade, splice } from './websocket.js';
@@ -45,6 +45,13 @@ function hasClientBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined;
 }
 
+/** Records a balancer attempt for the log record's `tries` (Kong's balancer_data.tries). */
+function startTry(r: ProxyRequest, dest: Destination, pickedAt: number): UpstreamTry {
+  const t: UpstreamTry = { ip: dest.address, port: dest.port, balancerStart: Date.now(), balancerLatency: Math.round(performance.now() - pickedAt) };
+  r.tries.push(t);
+  return t;
+}
+
 /** One request from arrival to the last byte (and the log phase after). */
 export class ProxyPipeline {
   constructor(private readonly deps: PipelineDeps) {}
@@ -67,8 +74,22 @@ export class ProxyPipeline {
     const r = new ProxyRequest(req, res, snapshot, this.deps.settings, listenerPort);
     const { runner } = this.deps;
     const hasPlugins = !snapshot.plugins.isEmpty;
-    if (hasPlugins) res.once('finish', () => runner.log(r));
+    if (hasPlugins) {
+      res.once('finish', () => {
+        r.finish();
+        runner.log(r);
+      });
+      await this.process(r, true, upgrade);
+    } else {
+      await this.process(r, false, upgrade);
+      // Keeps the connection's byte marks current for a later request that is logged.
+      r.finish();
+    }
+  }
 
+  private async process(r: ProxyRequest, hasPlugins: boolean, upgrade: UpgradeRequest | undefined): Promise<void> {
+    const { runner } = this.deps;
+    const { req, snapshot, listenerPort } = r;
     if (hasPlugins) {
       const exit = await runner.rewrite(r);
       if (exit) return this.exit(r, exit);
@@ -123,8 +144,10 @@ export class ProxyPipeline {
     const target = up.query === null ? up.path : `${up.path}?${up.query}`;
     r.proxyLatency = r.elapsedMs();
     for (let attempt = 0; attempt < tries; attempt++) {
+      const pickedAt = performance.now();
       const dest = this.destination(r, balancer, tried);
       if (!dest) return this.exit(r, errorExit(r, 503, MESSAGES.noPeer, 'application/json'));
+      const attemptLog = startTry(r, dest, pickedAt);
       const hostHeader = upstreamHostHeader(r, dest.hostName, dest.port);
       up.headers.host = hostHeader;
       const sentAt = performance.now();
@@ -141,7 +164,8 @@ export class ProxyPipeline {
       }, String(r.req.headers.upgrade));
       if (dest.pick && balancer) balancer.release(dest.pick);
       if (outcome.kind === 'error') {
-        r.tries.push({ ip: dest.address, port: dest.port, error: outcome.error.code ?? 'ERROR' });
+        attemptLog.error = outcome.error.code ?? 'ERROR';
+        attemptLog.failedStatus = outcome.timeout ? 504 : 502;
         if (dest.pick && balancer) {
           balancer.report(dest.pick, outcome.timeout ? { kind: 'timeout' } : { kind: 'tcp_failure' });
           tried.add(peerKey(dest.pick));
@@ -149,8 +173,8 @@ export class ProxyPipeline {
         if (attempt + 1 < tries) continue;
         return this.exit(r, errorExit(r, outcome.timeout ? 504 : 502, outcome.timeout ? MESSAGES.timeout : MESSAGES.badGateway, r.settings.errorDefaultType));
       }
-      r.upstreamLatency = Math.round(performance.now() - sentAt);
-      r.tries.push({ ip: dest.address, port: dest.port });
+      r.upstreamAnsweredHr = performance.now();
+      r.upstreamLatency = Math.round(r.upstreamAnsweredHr - sentAt);
       if (outcome.kind === 'response') {
         const answer = outcome.response;
         if (dest.pick && balancer) balancer.report(dest.pick, { kind: 'http', status: answer.statusCode ?? 502 });
@@ -165,6 +189,7 @@ export class ProxyPipeline {
       finishHeaders(r, true);
       r.res!.detachSocket(upgrade.socket as never);
       splice(upgrade.socket, upgrade.head, { ...outcome, headers: r.response.headers });
+      r.finish();
       this.deps.runner.log(r);
       return;
     }
@@ -240,8 +265,10 @@ export class ProxyPipeline {
     r.proxyLatency = r.elapsedMs();
 
     for (let attempt = 0; attempt < tries; attempt++) {
+      const pickedAt = performance.now();
       const dest = this.destination(r, balancer, tried);
       if (!dest) return this.exit(r, errorExit(r, 503, MESSAGES.noPeer, 'application/json'));
+      const attemptLog = startTry(r, dest, pickedAt);
       const hostHeader = upstreamHostHeader(r, dest.hostName, dest.port);
       up.headers.host = hostHeader;
       r.upstreamAddress = { ip: dest.address, port: dest.port };
@@ -263,7 +290,8 @@ export class ProxyPipeline {
         });
       } catch (err) {
         const failure = classifyFailure(err);
-        r.tries.push({ ip: dest.address, port: dest.port, error: failure.code });
+        attemptLog.error = failure.code;
+        attemptLog.failedStatus = failure.kind === 'timeout' || (failure.kind === 'connect' && failure.timeout) ? 504 : 502;
         if (dest.pick && balancer) {
           const timedOut = failure.kind === 'timeout' || (failure.kind === 'connect' && failure.timeout);
           balancer.report(dest.pick, timedOut ? { kind: 'timeout' } : { kind: 'tcp_failure' });
@@ -279,8 +307,8 @@ export class ProxyPipeline {
         // nginx-level errors: the format falls back to error_default_type (spec §3.8).
         return this.exit(r, errorExit(r, timedOut ? 504 : 502, timedOut ? MESSAGES.timeout : MESSAGES.badGateway, r.settings.errorDefaultType));
       }
-      r.upstreamLatency = Math.round(performance.now() - sentAt);
-      r.tries.push({ ip: dest.address, port: dest.port });
+      r.upstreamAnsweredHr = performance.now();
+      r.upstreamLatency = Math.round(r.upstreamAnsweredHr - sentAt);
       if (dest.pick && balancer) {
         balancer.report(dest.pick, { kind: 'http', status: answer.status });
         balancer.observeLatency(dest.pick, r.upstreamLatency);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { ResolvedPlugin } from '../../snapshot/plugin-index.js';
 import type { ConfigSnapshot } from '../../snapshot/types.js';
@@ -7,6 +8,24 @@ import type { RouteMatch } from '../router/types.js';
 import type { Headers, Row } from '../../plugins/types.js';
 import type { ProxySettings } from './settings.js';
 import { plainIp } from './trusted-ips.js';
+
+const READ_MARK = Symbol('silverback.bytesReadMark');
+const WRITE_MARK = Symbol('silverback.bytesWrittenMark');
+type MarkedSocket = Socket & { [READ_MARK]?: number; [WRITE_MARK]?: number };
+
+/** One balancer attempt, for the log record's `tries`. */
+export interface UpstreamTry {
+  ip: string;
+  port: number;
+  /** ms since the epoch when the balancer picked this peer. */
+  balancerStart: number;
+  /** ms the pick took. */
+  balancerLatency: number;
+  /** The failure's code (ECONNREFUSED, UND_ERR_HEADERS_TIMEOUT, ...) when the attempt failed. */
+  error?: string;
+  /** The status this failure would have answered (502/504), as Kong records for failed tries. */
+  failedStatus?: number;
+}
 
 export type OutgoingHeaders = Record<string, string | string[]>;
 
@@ -78,7 +97,8 @@ export class ProxyRequest {
   readonly shared: Record<string, unknown> = {};
   readonly nginxCtx: Record<string, unknown> = {};
   private pluginCtx: Map<string, Record<string, unknown>> | null = null;
-  serializeExtra: Record<string, unknown> | null = null;
+  /** kong.log.set_serialize_value calls, applied in order to every serialized record. */
+  serializeValues: { key: string; value: unknown; mode: 'set' | 'add' | 'replace' }[] | null = null;
   /** Buffered client body (kong.request.getRawBody). */
   requestBody: Buffer | null = null;
   private requestBodyPromise: Promise<Buffer> | null = null;
@@ -91,8 +111,16 @@ export class ProxyRequest {
   responseLatency: number | null = null;
   /** The upstream address tried last (for logs). */
   upstreamAddress: { ip: string; port: number } | null = null;
-  tries: { ip: string; port: number; error?: string }[] = [];
-  bodySize = 0;
+  tries: UpstreamTry[] = [];
+  /** performance.now() when the upstream's status line and headers arrived. */
+  upstreamAnsweredHr: number | null = null;
+  /** performance.now() when the last response byte was handed to the socket. */
+  finishedHr: number | null = null;
+  /** Bytes received from / sent to the client for this request (nginx's request_length and bytes_sent). */
+  bytesIn = 0;
+  bytesOut = 0;
+  /** The client connection, kept because Node detaches it from req/res once the response is done. */
+  readonly socket: Socket;
 
   constructor(
     readonly req: IncomingMessage,
@@ -103,6 +131,7 @@ export class ProxyRequest {
   ) {
     this.id = randomUUID().replace(/-/g, '');
     const socket = req.socket as TLSSocket;
+    this.socket = socket;
     this.scheme = socket.encrypted ? 'https' : 'http';
     this.sni = this.scheme === 'https' && typeof socket.servername === 'string' ? socket.servername : undefined;
     this.peerIp = plainIp(socket.remoteAddress ?? '');
@@ -177,6 +206,24 @@ export class ProxyRequest {
     let store = this.pluginCtx.get(key);
     if (!store) this.pluginCtx.set(key, (store = {}));
     return store;
+  }
+
+  /**
+   * Called once the response is complete: fixes the request's duration and its byte counts.
+   * The socket's counters are cumulative over a keep-alive connection, so each request takes
+   * the difference from where the previous one on the same socket stopped.
+   */
+  finish(): void {
+    if (this.finishedHr !== null) return;
+    this.finishedHr = performance.now();
+    const s = this.socket as MarkedSocket;
+    if (!s) return;
+    const read = s.bytesRead;
+    const written = s.bytesWritten;
+    this.bytesIn = read - (s[READ_MARK] ?? 0);
+    this.bytesOut = written - (s[WRITE_MARK] ?? 0);
+    s[READ_MARK] = read;
+    s[WRITE_MARK] = written;
   }
 
   elapsedMs(): number {

@@ -73,7 +73,6 @@ export function writeBuffered(r: ProxyRequest): void {
   const body = resp.body ?? Buffer.alloc(0);
   delete resp.headers['transfer-encoding'];
   if (!(resp.status === 204 || resp.status === 304 || resp.status < 200)) resp.headers['content-length'] = String(body.length);
-  r.bodySize = noBody ? 0 : body.length;
   if (res.headersSent) {
     res.destroy();
     return;
