@@ -2,7 +2,8 @@ import { redactConfig } from '../config/index.js';
 import type { GatewayContext } from '../gateway/context.js';
 import { getService } from '../gateway/context.js';
 import { KONG_COMPAT_VERSION, VERSION } from '../version.js';
-import type { AdminRouter } from './router.js';
+import { servingProcesses, sumCounters } from '../cluster/worker-status.js';
+import type { AdminHandler, AdminRouter } from './router.js';
 
 /** What the plugin registry exposes to `GET /` (filled once plugins exist). */
 export interface AvailablePlugins {
@@ -35,6 +36,35 @@ async function databaseReachable(ctx: GatewayContext): Promise<boolean> {
   }
 }
 
+const statusHandler: AdminHandler = async (_req, ctx) => {
+  // With proxy workers the counters live in them: nginx's stub_status counts the whole node.
+  const processes = await servingProcesses(ctx);
+  const counters = sumCounters(processes);
+  const reachable = await databaseReachable(ctx);
+  const snapshotHash = getService<() => string | null>(ctx, 'configurationHash')?.() ?? null;
+  return {
+    status: 200,
+    body: {
+      server: {
+        connections_active: counters.connectionsActive,
+        connections_accepted: counters.connectionsAccepted,
+        connections_handled: counters.connectionsHandled,
+        connections_reading: 0,
+        connections_writing: counters.connectionsActive,
+        connections_waiting: 0,
+        total_requests: counters.totalRequests,
+      },
+      // Kong leaves `database` out in DB-less mode.
+      ...(ctx.datastore ? { database: { reachable } } : {}),
+      memory: {
+        workers_lua_vms: processes.map((p) => ({ http_allocated_gc: `${(p.heapUsed / 1048576).toFixed(2)} MiB`, pid: p.pid })),
+        lua_shared_dicts: {},
+      },
+      ...(snapshotHash ? { configuration_hash: snapshotHash } : {}),
+    },
+  };
+};
+
 /** `GET /` and `GET /status`, as Kong shapes them. */
 export function registerInfoRoutes(router: AdminRouter): void {
   router.on('GET', '/', async (_req, ctx) => {
@@ -62,31 +92,10 @@ export function registerInfoRoutes(router: AdminRouter): void {
     };
   });
 
-  router.on('GET', '/status', async (_req, ctx) => {
-    const counters = getService<() => ServerCounters>(ctx, 'counters')?.();
-    const reachable = await databaseReachable(ctx);
-    const mem = process.memoryUsage();
-    const snapshotHash = getService<() => string | null>(ctx, 'configurationHash')?.() ?? null;
-    return {
-      status: 200,
-      body: {
-        server: {
-          connections_active: counters?.connectionsActive ?? 0,
-          connections_accepted: counters?.connectionsAccepted ?? 0,
-          connections_handled: counters?.connectionsHandled ?? 0,
-          connections_reading: 0,
-          connections_writing: counters?.connectionsActive ?? 0,
-          connections_waiting: 0,
-          total_requests: counters?.totalRequests ?? 0,
-        },
-        // Kong leaves `database` out in DB-less mode.
-        ...(ctx.datastore ? { database: { reachable } } : {}),
-        memory: {
-          workers_lua_vms: [{ http_allocated_gc: `${(mem.heapUsed / 1048576).toFixed(2)} MiB`, pid: process.pid }],
-          lua_shared_dicts: {},
-        },
-        ...(snapshotHash ? { configuration_hash: snapshotHash } : {}),
-      },
-    };
-  });
+  router.on('GET', '/status', statusHandler);
+}
+
+/** The status listener's own routes (Kong's status API has `/status` but not `GET /`). */
+export function registerStatusRoutes(router: AdminRouter): void {
+  router.on('GET', '/status', statusHandler);
 }

@@ -8,8 +8,10 @@ import { DatabaseHealth } from './db-health.js';
 import { feedDatabase } from './feed-database.js';
 import type { ShippedSnapshot } from './ipc-messages.js';
 import { RowsPublisher } from './rows-publisher.js';
+import { useSnapshotWhileDatabaseDown } from './outage-reader.js';
 import { findEntityEvents, findSnapshotManager } from './snapshot-lookup.js';
 import { WorkerPool } from './worker-pool.js';
+import { WORKER_FANOUT_SERVICE } from './worker-queries.js';
 
 /** `ctx.services` keys this module reads and fills. */
 export const ClusterServices = {
@@ -60,6 +62,7 @@ async function primaryPool(ctx: GatewayContext, stops: Stop[]): Promise<() => vo
   }
   await pool.start(initial);
   ctx.services.set(ClusterServices.workerPool, pool);
+  ctx.services.set(WORKER_FANOUT_SERVICE, pool);
   stops.push(() => pool.stop());
   return changed;
 }
@@ -84,6 +87,7 @@ registerStartHook('cluster', 900, async (ctx) => {
     if (db) {
       const health = new DatabaseHealth(ctx.log);
       ctx.services.set(ClusterServices.health, health);
+      useSnapshotWhileDatabaseDown(ctx, () => health);
       const feed = new ChangeFeed(db, {
         nodeId: ctx.nodeId,
         pollIntervalMs: Number(ctx.config.db_update_frequency) * 1000,

@@ -21,6 +21,7 @@ import { drainServer } from './drain.js';
 import { isMessage, type IpcEndpoint, type PrimaryToWorker, type ShippedSnapshot, type WorkerToPrimary } from './ipc-messages.js';
 import { SharedCounterClient } from './shared-counters.js';
 import { findSnapshotManager } from './snapshot-lookup.js';
+import { answerWorkerQueries } from './worker-queries.js';
 import '../gateway/modules.js';
 
 /** Services a worker offers the other modules' start hooks (see docs/clustering.md). */
@@ -47,7 +48,9 @@ async function runWorker(config: Config, initial: ShippedSnapshot | null): Promi
       ['localCounterPolicy', counters],
     ]),
   };
-  const hooks = await runStartHooks(ctx, new AdminRouter());
+  // The worker's routers are never served: the primary runs the Admin API and status listener.
+  const hooks = await runStartHooks(ctx, new AdminRouter(), new AdminRouter());
+  answerWorkerQueries(process as unknown as IpcEndpoint, ctx);
   const manager = findSnapshotManager(ctx);
   let version: string | null = null;
   const apply = (snapshot: ShippedSnapshot) => {

@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import { Backoff } from './backoff.js';
 import { isMessage, type IpcEndpoint, type PrimaryToWorker, type ShippedSnapshot, type WorkerToPrimary } from './ipc-messages.js';
 import { SharedCounterHost } from './shared-counters.js';
+import { WorkerAsker, type WorkerFanout } from './worker-queries.js';
 
 export interface WorkerPoolOptions {
   count: number;
@@ -25,6 +26,7 @@ interface Member {
   ready: boolean;
   draining: boolean;
   detachCounters: () => void;
+  asker: WorkerAsker;
 }
 
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -35,7 +37,7 @@ const WORKER_ENTRY = join(THIS_FILE, '..', `worker-main${extname(THIS_FILE)}`);
  * the workers' shared listening sockets). Ships every snapshot to each worker, replaces a
  * worker that dies, and reloads by starting a new generation before draining the old one.
  */
-export class WorkerPool {
+export class WorkerPool implements WorkerFanout {
   private readonly members = new Map<number, Member>();
   private readonly counters = new SharedCounterHost();
   private readonly respawnBackoff = new Backoff(100, 5_000);
@@ -52,6 +54,21 @@ export class WorkerPool {
   /** Process ids of the serving workers (for `GET /` and tests). */
   pids(): number[] {
     return [...this.members.values()].filter((m) => !m.draining).map((m) => m.worker.process.pid ?? 0).filter(Boolean);
+  }
+
+  /**
+   * Asks every serving worker (see worker-queries.ts). Workers that fail or time out are left
+   * out and logged: a scrape or purge reflects the workers that could answer.
+   */
+  async ask<T>(topic: string, payload?: unknown): Promise<T[]> {
+    const serving = [...this.members.values()].filter((m) => m.ready && !m.draining && m.worker.isConnected());
+    const settled = await Promise.allSettled(serving.map((m) => m.asker.ask(topic, payload)));
+    const answers: T[] = [];
+    settled.forEach((s, i) => {
+      if (s.status === 'fulfilled') answers.push(s.value as T);
+      else this.opts.log.warn({ pid: serving[i].worker.process.pid, topic, err: (s.reason as Error).message }, 'a proxy worker did not answer');
+    });
+    return answers;
   }
 
   /** Forks the first generation; rejects with the first worker's error if one cannot start. */
@@ -98,6 +115,7 @@ export class WorkerPool {
       ready: false,
       draining: false,
       detachCounters: this.counters.attach(worker as unknown as IpcEndpoint),
+      asker: new WorkerAsker(worker as unknown as IpcEndpoint),
     };
     this.members.set(worker.id, member);
     worker.on('exit', (code, signal) => this.exited(member, code, signal));
@@ -161,6 +179,7 @@ export class WorkerPool {
 
   private exited(m: Member, code: number | null, signal: string | null): void {
     m.detachCounters();
+    m.asker.close();
     this.members.delete(m.worker.id);
     if (this.stopping || m.draining || !m.ready) return;
     this.opts.log.error({ pid: m.worker.process.pid, code, signal }, 'proxy worker died; starting a replacement');

@@ -12,10 +12,18 @@ export interface StartHookResult {
   stop?: () => Promise<void>;
   makeProxyServer?: (listener: Listener) => Server | null;
   makeAdminServer?: (listener: Listener, handler: RequestListener) => Server | null;
+  /**
+   * Deprecated: add routes to the status router (third hook argument) instead; the node serves
+   * it on every `status_listen` entry, plain or ssl. Still honoured when a hook returns it.
+   */
   makeStatusServer?: (listener: Listener) => Server | null;
 }
 
-export type StartHook = (ctx: GatewayContext, adminRouter: AdminRouter) => Promise<StartHookResult | void> | StartHookResult | void;
+/**
+ * `adminRouter` is served on `admin_listen`; `statusRouter` on `status_listen` (it already has
+ * `GET /status`; modules add theirs, e.g. prometheus's `/metrics`).
+ */
+export type StartHook = (ctx: GatewayContext, adminRouter: AdminRouter, statusRouter: AdminRouter) => Promise<StartHookResult | void> | StartHookResult | void;
 
 const hooks: { name: string; order: number; hook: StartHook }[] = [];
 
@@ -26,11 +34,11 @@ export function registerStartHook(name: string, order: number, hook: StartHook):
   hooks.sort((a, b) => a.order - b.order);
 }
 
-export async function runStartHooks(ctx: GatewayContext, adminRouter: AdminRouter) {
+export async function runStartHooks(ctx: GatewayContext, adminRouter: AdminRouter, statusRouter: AdminRouter) {
   const stop: (() => Promise<void>)[] = [];
   const merged: Omit<StartHookResult, 'stop'> = {};
   for (const { hook } of hooks) {
-    const result = await hook(ctx, adminRouter);
+    const result = await hook(ctx, adminRouter, statusRouter);
     if (!result) continue;
     if (result.stop) stop.push(result.stop);
     merged.makeProxyServer = result.makeProxyServer ?? merged.makeProxyServer;

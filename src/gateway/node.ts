@@ -1,9 +1,11 @@
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { join } from 'node:path';
 import type { Server } from 'node:net';
 import { hostname } from 'node:os';
 import type { Config, Listener } from '../config/index.js';
 import { parseListeners } from '../config/index.js';
-import { registerInfoRoutes } from '../admin/info.js';
+import { registerInfoRoutes, registerStatusRoutes } from '../admin/info.js';
 import { AdminRouter } from '../admin/router.js';
 import { createAdminListener } from '../admin/server.js';
 import { openDatastore } from '../datastore/index.js';
@@ -13,6 +15,7 @@ import { ErrorCode, errorMessage, isGatewayError } from '../errors.js';
 import { guardAdminWrites } from '../cluster/admin-write-guard.js';
 import { openPostgresWithoutPreflight } from '../cluster/lazy-datastore.js';
 import { findSnapshotManager } from '../cluster/snapshot-lookup.js';
+import { loadOrCreateCertificate, type CertPair } from '../proxy/tls/default-certificate.js';
 import type { DatabaseHealth } from '../cluster/db-health.js';
 import { readPersistedSnapshot, type PersistedSnapshot } from '../snapshot/persist.js';
 import type { Logger } from '../log.js';
@@ -63,6 +66,20 @@ async function prepareSchema(db: Datastore, config: Config, log: Logger, opts: S
 
 function listenersOf(config: Config, key: 'proxy_listen' | 'admin_listen' | 'status_listen'): Listener[] {
   return parseListeners(key, config[key]).listeners;
+}
+
+/**
+ * An ssl Admin API or status listener serves `<setting>` (admin_ssl_cert, status_ssl_cert) or
+ * the certificate generated once in `<prefix>/ssl` (Kong's admin-kong-default.crt and
+ * status-kong-default.crt), so a restart presents the same one.
+ */
+async function listenerCertificates(config: Config, setting: 'admin_ssl_cert' | 'status_ssl_cert', baseName: string): Promise<CertPair[]> {
+  const list = (v: unknown) => (Array.isArray(v) ? (v as string[]) : []);
+  return loadOrCreateCertificate({ certFiles: list(config[setting]), keyFiles: list(config[`${setting}_key`]), setting, sslDir: join(config.prefix, 'ssl'), baseName });
+}
+
+function tlsServer(certs: CertPair[], handler: RequestListener): Server {
+  return createHttpsServer({ cert: certs.map((c) => c.cert), key: certs.map((c) => c.key), minVersion: 'TLSv1.2' }, handler);
 }
 
 /**
@@ -117,7 +134,9 @@ export async function startNode(config: Config, log: Logger, opts: StartOptions 
 
     const adminRouter = new AdminRouter();
     registerInfoRoutes(adminRouter);
-    const hooks = await runStartHooks(ctx, adminRouter);
+    const statusRouter = new AdminRouter();
+    registerStatusRoutes(statusRouter);
+    const hooks = await runStartHooks(ctx, adminRouter, statusRouter);
     stopHooks.push(...hooks.stop);
     if (saved) findSnapshotManager(ctx)?.load(saved.rows);
 
@@ -134,8 +153,13 @@ export async function startNode(config: Config, log: Logger, opts: StartOptions 
       }
     };
     const adminHandler = guardAdminWrites(createAdminListener(adminRouter, ctx), () => getService<DatabaseHealth>(ctx, 'databaseHealth'));
-    await bind('admin', 'admin_listen', (l) => hooks.makeAdminServer?.(l, adminHandler) ?? (l.ssl ? null : createServer(adminHandler)));
-    await bind('status', 'status_listen', (l) => hooks.makeStatusServer?.(l) ?? (l.ssl ? null : createServer(adminHandler)));
+    const sslIn = (setting: 'admin_listen' | 'status_listen') => listenersOf(config, setting).some((l) => l.ssl);
+    const adminCerts = sslIn('admin_listen') ? await listenerCertificates(config, 'admin_ssl_cert', 'admin-silverback-default') : [];
+    const statusCerts = sslIn('status_listen') ? await listenerCertificates(config, 'status_ssl_cert', 'status-silverback-default') : [];
+    await bind('admin', 'admin_listen', (l) => hooks.makeAdminServer?.(l, adminHandler) ?? (l.ssl ? tlsServer(adminCerts, adminHandler) : createServer(adminHandler)));
+    // The status API is read-only: /status plus what modules added (prometheus's /metrics).
+    const statusHandler = createAdminListener(statusRouter, ctx);
+    await bind('status', 'status_listen', (l) => hooks.makeStatusServer?.(l) ?? (l.ssl ? tlsServer(statusCerts, statusHandler) : createServer(statusHandler)));
     // With workers, the proxy listeners live in them (node:cluster shares the sockets).
     if (!primary) await bind('proxy', 'proxy_listen', (l) => hooks.makeProxyServer?.(l) ?? null);
 

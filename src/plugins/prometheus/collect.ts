@@ -3,7 +3,7 @@
  * node when `/metrics` is asked for — connections, datastore reachability, upstream target
  * health, memory, and Silverback's snapshot and PostgreSQL certificate gauges.
  */
-import type { ServerCounters } from '../../admin/info.js';
+import { servingProcesses, sumCounters } from '../../cluster/worker-status.js';
 import { expiringCertificates } from '../../datastore/postgres/rotation.js';
 import type { LinkPool } from '../../datastore/postgres/link-pool.js';
 import { getService, type GatewayContext } from '../../gateway/context.js';
@@ -11,7 +11,7 @@ import type { Balancer } from '../../proxy/balancer/index.js';
 import type { ConfigSnapshot } from '../../snapshot/types.js';
 import { KONG_COMPAT_VERSION } from '../../version.js';
 import type { KongMetrics } from './metrics.js';
-import { nodeMetrics } from './node-metrics.js';
+import { nodeWideMetrics } from './aggregate.js';
 
 const SUBSYSTEM = 'http';
 
@@ -73,9 +73,10 @@ function setCertificateExpiry(ctx: GatewayContext, metrics: KongMetrics): void {
 
 /** Refreshes the scrape-time gauges and renders the text exposition. */
 export async function renderMetrics(ctx: GatewayContext): Promise<{ contentType: string; body: string }> {
-  const { metrics } = nodeMetrics(ctx.nodeId);
-  const counters = getService<() => ServerCounters>(ctx, 'counters')?.();
-  const c = counters ?? { connectionsAccepted: 0, connectionsHandled: 0, connectionsActive: 0, totalRequests: 0 };
+  const metrics = await nodeWideMetrics(ctx);
+  // With proxy workers, connections and requests are counted in them; the node reports the sum.
+  const processes = await servingProcesses(ctx);
+  const c = sumCounters(processes);
   const node = ctx.nodeId;
   metrics.connections.set({ node_id: node, subsystem: SUBSYSTEM, state: 'accepted' }, c.connectionsAccepted);
   metrics.connections.set({ node_id: node, subsystem: SUBSYSTEM, state: 'handled' }, c.connectionsHandled);
@@ -89,7 +90,7 @@ export async function renderMetrics(ctx: GatewayContext): Promise<{ contentType:
   metrics.datastoreReachable.set((await datastoreReachable(ctx)) ? 1 : 0);
   metrics.nodeInfo.reset();
   metrics.nodeInfo.set({ node_id: node, version: KONG_COMPAT_VERSION }, 1);
-  metrics.workerMemory.set({ node_id: node, pid: String(process.pid), kong_subsystem: SUBSYSTEM }, process.memoryUsage().heapUsed);
+  for (const p of processes) metrics.workerMemory.set({ node_id: node, pid: String(p.pid), kong_subsystem: SUBSYSTEM }, p.heapUsed);
 
   const snapshot = currentSnapshot(ctx);
   metrics.snapshotInfo.reset();

@@ -27,6 +27,19 @@ interface MetricValue {
   metricName?: string;
 }
 
+/** A series as sent between processes (structured clone): labels and its numbers. */
+export interface ExportedCounter {
+  labels: Record<string, string>;
+  value: number;
+}
+
+export interface ExportedHistogram {
+  labels: Record<string, string>;
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
 abstract class FastMetric<L extends string, S> {
   protected readonly series = new Map<string, S>();
 
@@ -69,6 +82,15 @@ export class FastCounter<L extends string> extends FastMetric<L, CounterSeries> 
     return { labels, value: 0 };
   }
 
+  exportSeries(): ExportedCounter[] {
+    return [...this.series.values()].map((s) => ({ labels: { ...s.labels }, value: s.value }));
+  }
+
+  /** Adds another process's values into this one (counters of several workers sum). */
+  absorb(exported: readonly ExportedCounter[]): void {
+    for (const e of exported) this.seriesFor(e.labels as Labels<L>).value += e.value;
+  }
+
   async get() {
     const values: MetricValue[] = [...this.series.values()].map((s) => ({ labels: { ...s.labels }, value: s.value }));
     return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
@@ -94,6 +116,21 @@ export class FastHistogram<L extends string> extends FastMetric<L, HistogramSeri
     series.counts[i] += 1;
     series.sum += value;
     series.count += 1;
+  }
+
+  exportSeries(): ExportedHistogram[] {
+    return [...this.series.values()].map((s) => ({ labels: { ...s.labels }, counts: [...s.counts], sum: s.sum, count: s.count }));
+  }
+
+  /** Adds another process's observations (same buckets: every process defines the family alike). */
+  absorb(exported: readonly ExportedHistogram[]): void {
+    for (const e of exported) {
+      const s = this.seriesFor(e.labels as Labels<L>);
+      const n = Math.min(s.counts.length, e.counts.length);
+      for (let i = 0; i < n; i++) s.counts[i] += e.counts[i];
+      s.sum += e.sum;
+      s.count += e.count;
+    }
   }
 
   async get() {
