@@ -65,8 +65,8 @@ function adjust(field: FieldDef, value: unknown, context: AutoContext, opts: Aut
   return value;
 }
 
-function fill(schema: RecordSchema, input: Json, context: AutoContext, opts: AutoOptions): Json {
-  const data = deepCopy(input);
+/** Fills `data` in place: it is always the caller's own copy (or a fresh default). */
+function fill(schema: RecordSchema, data: Json, context: AutoContext, opts: AutoOptions): Json {
   const nowMs = opts.now ?? Date.now();
   const insertLike = context === 'insert' || context === 'upsert';
   for (const [key, field] of effectiveFields(schema, data)) {

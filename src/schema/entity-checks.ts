@@ -27,9 +27,27 @@ interface Checker {
 
 const listSources = (arg: readonly string[]) => ({ names: [...arg], required: new Set(arg) });
 
+const STRING_FIELD: FieldDef = { type: 'string' };
+const overlays = new WeakMap<FieldMatch, WeakMap<FieldDef, FieldDef>>();
+
+/** The schema field with a check's `if_match`/`then_match` laid over it, built once per pair. */
+function overlay(base: FieldDef | undefined, match: FieldMatch): FieldDef {
+  const field = base ?? STRING_FIELD;
+  let byBase = overlays.get(match);
+  if (!byBase) {
+    byBase = new WeakMap();
+    overlays.set(match, byBase);
+  }
+  let merged = byBase.get(field);
+  if (!merged) {
+    merged = { ...field, ...match } as FieldDef;
+    byBase.set(field, merged);
+  }
+  return merged;
+}
+
 function matches(ctx: CheckContext, fieldName: string, match: FieldMatch, value: unknown): boolean {
-  const base: FieldDef = fieldAt(ctx.fields, fieldName) ?? { type: 'string' };
-  return validateField({ ...base, ...match } as FieldDef, value) === undefined;
+  return validateField(overlay(fieldAt(ctx.fields, fieldName), match), value) === undefined;
 }
 
 function firstNonEmpty(entity: Json, names: readonly string[]): boolean {
@@ -106,8 +124,7 @@ const checkers: Record<string, Checker> = {
         setPath(errors, a.then_field, msg.REQUIRED);
         return { ok: false, err: a.if_field };
       }
-      const base: FieldDef = fieldAt(ctx.fields, a.then_field) ?? { type: 'string' };
-      const err = validateField({ ...base, ...a.then_match } as FieldDef, thenValue);
+      const err = validateField(overlay(fieldAt(ctx.fields, a.then_field), a.then_match), thenValue);
       if (err === undefined) return { ok: true };
       setPath(errors, a.then_field, err);
       return { ok: false, err: a.if_field, custom: a.then_err };
@@ -162,12 +179,36 @@ export function pushEntityError(errors: ErrorTree, message: string): void {
   errors['@entity'] = list;
 }
 
-function runCheck(check: EntityCheck, input: Json, ctx: CheckContext, errors: ErrorTree): void {
+interface PreparedCheck {
+  name: string;
+  arg: any;
+  checker: Checker;
+  names: string[];
+  required: Set<string>;
+  runWithMissing: boolean;
+}
+
+const prepared = new WeakMap<EntityCheck, PreparedCheck | null>();
+
+/** What a check reads, worked out once per check definition (they never change). */
+function prepare(check: EntityCheck): PreparedCheck | null {
+  let p = prepared.get(check);
+  if (p !== undefined) return p;
   const [name, arg] = Object.entries(check)[0] as [string, any];
   const checker = checkers[name];
-  if (!checker || arg === null || arg === undefined) return;
-  const { names, required } = checker.sources(arg);
-  const runWithMissing = checker.runWithMissing || arg.run_with_missing_fields === true;
+  if (!checker || arg === null || arg === undefined) p = null;
+  else {
+    const { names, required } = checker.sources(arg);
+    p = { name, arg, checker, names, required, runWithMissing: checker.runWithMissing || arg.run_with_missing_fields === true };
+  }
+  prepared.set(check, p);
+  return p;
+}
+
+function runCheck(check: EntityCheck, input: Json, ctx: CheckContext, errors: ErrorTree): void {
+  const p = prepare(check);
+  if (!p) return;
+  const { name, arg, checker, names, required, runWithMissing } = p;
 
   const view: Json = {};
   const missing: string[] = [];

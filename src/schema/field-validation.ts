@@ -34,19 +34,29 @@ function lengthOf(v: unknown): number {
   return 0;
 }
 
-function validateElements(field: FieldDef, values: unknown[]): ErrValue | undefined {
-  const elements: FieldDef = { ...(field.elements ?? { type: 'string' }), required: true };
-  const errs: (ErrValue | null)[] = [];
-  let failed = false;
-  values.forEach((v, i) => {
-    const e = validateField(elements, v);
-    if (e !== undefined) {
-      errs[i] = e;
-      failed = true;
-    }
-  });
-  if (!failed) return undefined;
-  return Array.from(errs, (e) => e ?? null);
+// A UTF-8 string has at least as many bytes as UTF-16 code units and at most three times as
+// many, so most length checks are settled without encoding the string.
+function lengthAtLeast(v: unknown, n: number): boolean {
+  if (typeof v === 'string' && v.length >= n) return true;
+  return lengthOf(v) >= n;
+}
+
+function lengthAtMost(v: unknown, n: number): boolean {
+  if (typeof v === 'string' && v.length * 3 <= n) return true;
+  return lengthOf(v) <= n;
+}
+
+function validateElements(elements: FieldDef, values: unknown[]): ErrValue | undefined {
+  let errs: (ErrValue | null)[] | undefined;
+  for (let i = 0; i < values.length; i++) {
+    const e = validateField(elements, values[i]);
+    if (e === undefined) continue;
+    errs ??= [];
+    // Like a Lua list, the array ends at the last failing element; earlier good ones are null.
+    while (errs.length < i) errs.push(null);
+    errs.push(e);
+  }
+  return errs;
 }
 
 /** A foreign value is `{ id }`; without a valid id the whole nested object is checked against its entity. */
@@ -73,24 +83,23 @@ function validateForeign(field: FieldDef, value: unknown): ErrValue | undefined 
   return errors;
 }
 
-function checkType(field: FieldDef, value: unknown): ErrValue | undefined {
+function checkType(field: FieldDef, plan: FieldPlan, value: unknown): ErrValue | undefined {
   switch (field.type) {
     case 'array':
     case 'set': {
       const arr = asArray(value);
       if (!arr) return field.type === 'set' ? msg.SET : msg.ARRAY;
-      return validateElements(field, arr);
+      return validateElements(plan.elements!, arr);
     }
     case 'map': {
       const obj = asObject(value);
       if (!obj) return msg.MAP;
-      const keys: FieldDef = { ...(field.keys ?? { type: 'string' }), required: true };
-      const values: FieldDef = { ...(field.values ?? { type: 'string' }), required: true };
       // Kong reports only the first bad key or value of a map, as one message.
-      for (const [k, v] of Object.entries(obj)) {
-        const ek = validateField(keys, k);
+      for (const k in obj) {
+        if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
+        const ek = validateField(plan.keys!, k);
         if (ek !== undefined) return ek;
-        const ev = validateField(values, v);
+        const ev = validateField(plan.values!, obj[k]);
         if (ev !== undefined) return ev;
       }
       return undefined;
@@ -131,8 +140,8 @@ const validators: [keyof FieldDef, Validator][] = [
   ['uuid', (v) => (isUuid(v) ? undefined : msg.UUID)],
   ['between', (v, f) => (v < f.between![0] || v > f.between![1] ? msg.between(f.between![0], f.between![1]) : undefined)],
   ['len_eq', (v, f) => (lengthOf(v) === f.len_eq ? undefined : msg.lenEq(f.len_eq!))],
-  ['len_min', (v, f) => (lengthOf(v) >= f.len_min! ? undefined : msg.lenMin(f.len_min!))],
-  ['len_max', (v, f) => (lengthOf(v) <= f.len_max! ? undefined : msg.lenMax(f.len_max!))],
+  ['len_min', (v, f) => (lengthAtLeast(v, f.len_min!) ? undefined : msg.lenMin(f.len_min!))],
+  ['len_max', (v, f) => (lengthAtMost(v, f.len_max!) ? undefined : msg.lenMax(f.len_max!))],
   ['starts_with', (v, f) => (String(v).startsWith(f.starts_with!) ? undefined : msg.startsWith(f.starts_with!))],
   ['not_match', (v, f) => (f.not_match!.test(v) ? msg.invalidValue(v) : undefined)],
   ['match_none', (v, f) => f.match_none!.find((r) => r.pattern.test(v))?.err],
@@ -153,6 +162,43 @@ function exclusiveSubsets(values: unknown[], subsets: readonly (readonly string[
   return memberOf.length <= 1 ? undefined : msg.exclusiveSets(quotedList(memberOf));
 }
 
+/**
+ * What validating against one field needs, worked out once per field definition instead of
+ * per value: the validators the field actually has (in Kong's order, bound to the field with
+ * the implicit `len_min: 1` of strings), and the element/key/value definitions with
+ * `required: true` laid over them. Field definitions are never mutated once declared, so the
+ * plan is cached by identity.
+ */
+interface FieldPlan {
+  readonly checks: readonly ((value: any) => string | undefined)[];
+  readonly elements?: FieldDef;
+  readonly keys?: FieldDef;
+  readonly values?: FieldDef;
+}
+
+const plans = new WeakMap<FieldDef, FieldPlan>();
+const STRING_ELEMENT: FieldDef = { type: 'string' };
+
+function planOf(field: FieldDef): FieldPlan {
+  let plan = plans.get(field);
+  if (plan) return plan;
+  // Kong rejects empty strings unless a field says otherwise.
+  const effective: FieldDef = field.type === 'string' && field.len_min === undefined ? { ...field, len_min: 1 } : field;
+  const checks: ((value: any) => string | undefined)[] = [];
+  for (const [name, check] of validators) {
+    if (effective[name] !== undefined) checks.push((value) => check(value, effective));
+  }
+  const required = (def: FieldDef | undefined): FieldDef => ({ ...(def ?? STRING_ELEMENT), required: true });
+  plan = {
+    checks,
+    elements: field.type === 'array' || field.type === 'set' ? required(field.elements) : undefined,
+    keys: field.type === 'map' ? required(field.keys) : undefined,
+    values: field.type === 'map' ? required(field.values) : undefined,
+  };
+  plans.set(field, plan);
+  return plan;
+}
+
 /** Returns undefined when `value` is valid for `field`, else Kong's error for it. */
 export function validateField(field: FieldDef, value: unknown): ErrValue | undefined {
   if (value === null) {
@@ -165,18 +211,12 @@ export function validateField(field: FieldDef, value: unknown): ErrValue | undef
   if ('eq' in field && field.eq === null) return field.err ?? msg.eq('null');
   if (field.abstract) return msg.ABSTRACT;
 
-  const typeError = checkType(field, value);
+  const plan = planOf(field);
+  const typeError = checkType(field, plan, value);
   if (typeError !== undefined) return typeError;
-
-  let effective = field;
-  if (field.type === 'string') {
-    // Kong rejects empty strings unless a field says otherwise.
-    if (field.len_min === undefined) effective = { ...field, len_min: 1 };
-    if (field.referenceable && isVaultReference(value)) return undefined;
-  }
-  for (const [name, check] of validators) {
-    if (effective[name] === undefined) continue;
-    const err = check(value, effective);
+  if (field.type === 'string' && field.referenceable && isVaultReference(value)) return undefined;
+  for (const check of plan.checks) {
+    const err = check(value);
     if (err !== undefined) return field.err ?? err;
   }
   return undefined;

@@ -58,11 +58,56 @@ export function getSubschema(schema: RecordSchema, input: Json): Subschema | und
   return undefined;
 }
 
-/** Fields in order, with the subschema's specialisations laid over the parent's. */
-export function effectiveFields(schema: RecordSchema, input?: Json): [string, FieldDef][] {
-  const sub = input ? getSubschema(schema, input) : undefined;
-  return Object.entries(schema.fields).map(([name, field]) => [name, sub?.fields?.[name] ?? field]);
+const fieldEntries = new WeakMap<FieldsDef, [string, FieldDef][]>();
+const overlaidEntries = new WeakMap<FieldsDef, WeakMap<FieldsDef, [string, FieldDef][]>>();
+
+function entriesOf(fields: FieldsDef): [string, FieldDef][] {
+  let entries = fieldEntries.get(fields);
+  if (!entries) {
+    entries = Object.entries(fields);
+    fieldEntries.set(fields, entries);
+  }
+  return entries;
 }
+
+/**
+ * Fields in order, with the subschema's specialisations laid over the parent's. Computed once
+ * per (schema, subschema) pair: callers only read the list.
+ */
+export function effectiveFields(schema: RecordSchema, input?: Json): readonly [string, FieldDef][] {
+  const sub = input ? getSubschema(schema, input) : undefined;
+  if (!sub?.fields) return entriesOf(schema.fields);
+  let bySub = overlaidEntries.get(schema.fields);
+  if (!bySub) {
+    bySub = new WeakMap();
+    overlaidEntries.set(schema.fields, bySub);
+  }
+  let entries = bySub.get(sub.fields);
+  if (!entries) {
+    const over = sub.fields;
+    entries = entriesOf(schema.fields).map(([name, field]) => [name, over[name] ?? field]);
+    bySub.set(sub.fields, entries);
+  }
+  return entries;
+}
+
+/** The parent's fields with a subschema's laid over them, as one (cached) FieldsDef. */
+export function mergedFields(fields: FieldsDef, over: FieldsDef | undefined): FieldsDef {
+  if (!over) return fields;
+  let bySub = mergedCache.get(fields);
+  if (!bySub) {
+    bySub = new WeakMap();
+    mergedCache.set(fields, bySub);
+  }
+  let merged = bySub.get(over);
+  if (!merged) {
+    merged = { ...fields, ...over };
+    bySub.set(over, merged);
+  }
+  return merged;
+}
+
+const mergedCache = new WeakMap<FieldsDef, WeakMap<FieldsDef, FieldsDef>>();
 
 const recordSchemas = new WeakMap<FieldDef, RecordSchema>();
 
@@ -75,10 +120,24 @@ export function recordSchemaOf(field: FieldDef): RecordSchema {
   return rs;
 }
 
+const splitPaths = new Map<string, readonly string[]>();
+
+/** `a.b.c` → its parts; entity checks name the same few paths over and over. */
+function partsOf(path: string): readonly string[] {
+  let parts = splitPaths.get(path);
+  if (!parts) {
+    parts = path.split('.');
+    // Paths come from schema definitions, but bound the cache in case one is built from input.
+    if (splitPaths.size < 10_000) splitPaths.set(path, parts);
+  }
+  return parts;
+}
+
 /** `a.b.c` lookups used by entity checks on nested fields. */
 export function getPath(obj: unknown, path: string): unknown {
+  if (!path.includes('.')) return isPlainObject(obj) ? obj[path] : undefined;
   let cur: unknown = obj;
-  for (const part of path.split('.')) {
+  for (const part of partsOf(path)) {
     if (!isPlainObject(cur)) return undefined;
     cur = cur[part];
   }
@@ -86,9 +145,14 @@ export function getPath(obj: unknown, path: string): unknown {
 }
 
 export function setPath(obj: Json, path: string, value: unknown): void {
-  const parts = path.split('.');
+  if (!path.includes('.')) {
+    obj[path] = value;
+    return;
+  }
+  const parts = partsOf(path);
   let cur = obj;
-  for (const part of parts.slice(0, -1)) {
+  for (let i = 0; i < parts.length - 1; i++) {
+    const part = parts[i];
     if (!isPlainObject(cur[part])) cur[part] = {};
     cur = cur[part] as Json;
   }
@@ -96,10 +160,15 @@ export function setPath(obj: Json, path: string, value: unknown): void {
 }
 
 export function fieldAt(fields: FieldsDef, path: string): FieldDef | undefined {
-  const [head, ...rest] = path.split('.');
-  const field = fields[head];
-  if (!field || rest.length === 0) return field;
-  return field.fields ? fieldAt(field.fields, rest.join('.')) : undefined;
+  if (!path.includes('.')) return fields[path];
+  let current: FieldsDef | undefined = fields;
+  let field: FieldDef | undefined;
+  for (const part of partsOf(path)) {
+    field = current?.[part];
+    if (!field) return undefined;
+    current = field.fields;
+  }
+  return field;
 }
 
 /** Kong's is_nonempty: null, absent, `""`, `[]` and `{}` are all empty. */

@@ -3,14 +3,25 @@
  * every present field is checked, required fields are enforced, then the entity checks run.
  * All problems are collected; nothing stops at the first.
  */
-import type { RecordSchema } from './types.js';
+import type { FieldsDef, RecordSchema } from './types.js';
 import { msg } from './messages.js';
-import { getSubschema, type Json } from './record-schema.js';
+import { getSubschema, mergedFields, type Json } from './record-schema.js';
 import { validateField, type ErrorTree } from './field-validation.js';
 import { runEntityChecks } from './entity-checks.js';
 
 /** Fields Kong never validates from input: `updated_at` is always reset by the server. */
 const UNVALIDATED = new Set(['updated_at']);
+
+const requiredFields = new WeakMap<FieldsDef, readonly string[]>();
+
+function requiredFieldsOf(fields: FieldsDef): readonly string[] {
+  let names = requiredFields.get(fields);
+  if (!names) {
+    names = Object.keys(fields).filter((name) => fields[name].required);
+    requiredFields.set(fields, names);
+  }
+  return names;
+}
 
 export function validateRecord(schema: RecordSchema, input: Json, fullCheck: boolean, updating = false): ErrorTree | undefined {
   if (schema.subschemaKey) {
@@ -37,16 +48,13 @@ export function validateRecord(schema: RecordSchema, input: Json, fullCheck: boo
     if (err !== undefined) errors[k] = err;
   }
 
-  for (const [name, field] of Object.entries(schema.fields)) {
-    if (field.required && (input[name] === null || (fullCheck && input[name] === undefined))) {
-      errors[name] = msg.REQUIRED;
-    }
+  for (const name of requiredFieldsOf(schema.fields)) {
+    if (input[name] === null || (fullCheck && input[name] === undefined)) errors[name] = msg.REQUIRED;
   }
 
   runEntityChecks(schema.entityChecks, input, { fields: schema.fields, updating, fullCheck }, errors);
   if (sub?.entityChecks) {
-    const fields = { ...schema.fields, ...(sub.fields ?? {}) };
-    runEntityChecks(sub.entityChecks, input, { fields, updating, fullCheck }, errors);
+    runEntityChecks(sub.entityChecks, input, { fields: mergedFields(schema.fields, sub.fields), updating, fullCheck }, errors);
   }
   return Object.keys(errors).length > 0 ? errors : undefined;
 }

@@ -102,4 +102,26 @@ describe('validateEntity', () => {
     expect(err.message).toBe('transformation failed: cannot stamp');
     expect(getEntity('ca_certificates').transformations).toHaveLength(1);
   });
+
+  it('per-element errors end at the last bad element, and repeated validation gives the same answer', () => {
+    const bad = { kind: 'x', list: ['ok', '', 'fine', 7, 'last-ok'] };
+    const first = violation(() => validateEntity(widgets, bad, { operation: 'insert' })).fields;
+    expect(first).toEqual({ list: [null, 'length must be at least 1', null, 'expected a string'] });
+    expect(violation(() => validateEntity(widgets, bad, { operation: 'insert' })).fields).toEqual(first);
+    const input = { kind: 'x', opts: { b: 'y' } };
+    validateEntity(widgets, input, { operation: 'insert' });
+    expect(input).toEqual({ kind: 'x', opts: { b: 'y' } });
+  });
+
+  it('length limits count UTF-8 bytes, as Lua does', () => {
+    const limited = registerEntity({
+      name: 'test_limited',
+      fields: { id: typedefs.uuid(), short: { type: 'string', len_max: 4 }, long: { type: 'string', len_min: 4 } },
+    });
+    expect(validateEntity(limited, { short: 'abcd', long: 'éé' }, { operation: 'insert' }).short).toBe('abcd');
+    expect(violation(() => validateEntity(limited, { short: 'ééé', long: 'é' }, { operation: 'insert' })).fields).toEqual({
+      short: 'length must be at most 4',
+      long: 'length must be at least 4',
+    });
+  });
 });
