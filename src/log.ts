@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Logger } from 'pino';
@@ -24,7 +25,7 @@ const LEVELS: Record<string, pino.Level> = {
 export function createLogger(opts: { level: string; prefix?: string | null; name?: string; stderr?: boolean }): Logger {
   const level = LEVELS[opts.level] ?? 'info';
   const streams: pino.StreamEntry[] = [];
-  if (opts.stderr !== false) streams.push({ level, stream: pino.destination({ fd: 2, sync: true }) });
+  if (opts.stderr !== false) streams.push({ level, stream: humanStderr() });
   if (opts.prefix) {
     const dir = join(opts.prefix, 'logs');
     mkdirSync(dir, { recursive: true });
@@ -36,4 +37,38 @@ export function createLogger(opts: { level: string; prefix?: string | null; name
 /** A logger that drops everything (tests, library use). */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
+}
+
+const LEVEL_NAMES: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'crit' };
+const OMITTED = new Set(['level', 'time', 'pid', 'hostname', 'name', 'msg', 'v']);
+
+/**
+ * stderr is read by people: one line per record in Kong's error-log shape
+ * (`2026/12/03 17:50:14 [info] 7663#0: message key=value`); the file keeps JSON for machines.
+ */
+function humanStderr(): Writable {
+  return new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line) continue;
+        let rec: Record<string, unknown>;
+        try {
+          rec = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          process.stderr.write(`${line}\n`);
+          continue;
+        }
+        const d = new Date(typeof rec.time === 'number' ? rec.time : Date.now());
+        const p2 = (n: number) => String(n).padStart(2, '0');
+        const stamp = `${d.getUTCFullYear()}/${p2(d.getUTCMonth() + 1)}/${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+        const extras = Object.entries(rec)
+          .filter(([k]) => !OMITTED.has(k))
+          .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+          .join(' ');
+        const level = LEVEL_NAMES[rec.level as number] ?? 'info';
+        process.stderr.write(`${stamp} [${level}] ${String(rec.pid ?? process.pid)}#0: ${String(rec.msg ?? '')}${extras ? ` ${extras}` : ''}\n`);
+      }
+      done();
+    },
+  });
 }
