@@ -6,6 +6,8 @@ import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { CertificateIndex } from './certificates.js';
 import { EntityIndex } from './entity-index.js';
+import { freezeRows } from './freeze-rows.js';
+import { primaryKeyOf } from './patch-rows.js';
 import { hashEntities, hashValue } from './hash.js';
 import { PluginIndex, type ResolvedPlugin } from './plugin-index.js';
 import { buildRouter } from './router-adapter.js';
@@ -30,13 +32,15 @@ export interface BuiltSnapshot {
 
 const balancerKeys = new WeakMap<Balancer, string>();
 
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
-  }
-  return value;
+/** What a snapshot was compiled from, so the next build can tell which parts it may reuse. */
+interface BuildInputs {
+  readonly rows: EntityRows;
+  readonly plugins: BuildOptions['plugins'];
 }
+const inputsOf = new WeakMap<ConfigSnapshot, BuildInputs>();
+
+/** Configured plugin instances by (entity row, handler): an unchanged row keeps its configured instance. */
+const resolvedPlugins = new WeakMap<Row, { handler: unknown; resolved: ResolvedPlugin }>();
 
 function buildBalancers(rows: EntityRows, certificates: CertificateIndex, opts: BuildOptions) {
   const targetsByUpstream = new Map<string, Row[]>();
@@ -75,30 +79,39 @@ function buildBalancers(rows: EntityRows, certificates: CertificateIndex, opts: 
   return { byName, byId, created, retired: [...reusable.values()] };
 }
 
+function resolvePlugin(entity: Row, opts: BuildOptions): ResolvedPlugin | null {
+  const handler = opts.plugins.handler(entity.name);
+  if (!handler) {
+    // Kong refuses to build its plugins iterator in this case; we keep serving without the plugin and say why.
+    opts.log?.warn({ plugin: entity.name, id: entity.id }, `plugin '${entity.name}' is configured but not available on this node; add it to the 'plugins' setting`);
+    return null;
+  }
+  const cached = resolvedPlugins.get(entity);
+  if (cached && cached.handler === handler) return cached.resolved;
+  let conf: unknown = entity.config ?? {};
+  try {
+    if (handler.configure) conf = handler.configure(conf, entity);
+  } catch (err) {
+    opts.log?.error({ plugin: entity.name, id: entity.id, err: errorMessage(err) }, `plugin '${entity.name}' failed to configure; instance skipped`);
+    return null;
+  }
+  const resolved: ResolvedPlugin = {
+    name: entity.name,
+    handler,
+    conf,
+    entity,
+    protocols: new Set<string>(Array.isArray(entity.protocols) ? entity.protocols : []),
+  };
+  resolvedPlugins.set(entity, { handler, resolved });
+  return resolved;
+}
+
 function buildPlugins(rows: EntityRows, opts: BuildOptions): PluginIndex {
   const instances: ResolvedPlugin[] = [];
   for (const entity of rows.plugins ?? []) {
     if (entity.enabled === false) continue;
-    const handler = opts.plugins.handler(entity.name);
-    if (!handler) {
-      // Kong refuses to build its plugins iterator in this case; we keep serving without the plugin and say why.
-      opts.log?.warn({ plugin: entity.name, id: entity.id }, `plugin '${entity.name}' is configured but not available on this node; add it to the 'plugins' setting`);
-      continue;
-    }
-    let conf: unknown = entity.config ?? {};
-    try {
-      if (handler.configure) conf = handler.configure(conf, entity);
-    } catch (err) {
-      opts.log?.error({ plugin: entity.name, id: entity.id, err: errorMessage(err) }, `plugin '${entity.name}' failed to configure; instance skipped`);
-      continue;
-    }
-    instances.push({
-      name: entity.name,
-      handler,
-      conf,
-      entity,
-      protocols: new Set<string>(Array.isArray(entity.protocols) ? entity.protocols : []),
-    });
+    const resolved = resolvePlugin(entity, opts);
+    if (resolved) instances.push(resolved);
   }
   return new PluginIndex(instances, (name) => {
     const schema = getPluginSchema(name);
@@ -106,27 +119,56 @@ function buildPlugins(rows: EntityRows, opts: BuildOptions): PluginIndex {
   });
 }
 
+const EMPTY: readonly Row[] = Object.freeze([]);
+
+/** True when every listed entity has the very same (frozen, shared) row list in both. */
+function sameLists(a: EntityRows, b: EntityRows | undefined, entities: readonly string[]): boolean {
+  if (!b) return false;
+  return entities.every((e) => (a[e] ?? EMPTY) === (b[e] ?? EMPTY) || ((a[e] ?? EMPTY).length === 0 && (b[e] ?? EMPTY).length === 0));
+}
+
 /**
  * Compiles rows into an immutable snapshot: router, balancers per upstream, plugin index,
  * SNI certificates and entity lookups. Throws only when the router cannot be built at all.
+ * With `previous`, every part whose input lists are unchanged (same shared rows) is reused as is.
  */
 export function buildSnapshot(input: EntityRows, opts: BuildOptions): BuiltSnapshot {
-  const rows = deepFreeze(structuredClone(input as Record<string, Row[]>)) as EntityRows;
+  const previous = opts.previous ?? null;
+  const rows = freezeRows(input, previous?.rows, (entity) => primaryKeyOf(entity) ?? 'id');
   const version = hashEntities(rows);
-  const certificates = new CertificateIndex(rows.certificates ?? [], rows.snis ?? [], rows.ca_certificates ?? []);
-  const router = buildRouter(rows.routes ?? [], rows.services ?? []);
-  for (const skip of router.skipped) opts.log?.warn({ route: skip.routeId }, `route skipped: ${skip.reason}`);
-  const balancers = buildBalancers(rows, certificates, opts);
+  const before = previous ? inputsOf.get(previous) : undefined;
+  const prevRows = before?.rows;
+
+  const certificates =
+    previous && sameLists(rows, prevRows, ['certificates', 'snis', 'ca_certificates'])
+      ? previous.certificates
+      : new CertificateIndex(rows.certificates ?? [], rows.snis ?? [], rows.ca_certificates ?? []);
+
+  let router = previous?.router;
+  if (!router || !sameLists(rows, prevRows, ['routes', 'services'])) {
+    router = buildRouter(rows.routes ?? [], rows.services ?? []);
+    for (const skip of router.skipped) opts.log?.warn({ route: skip.routeId }, `route skipped: ${skip.reason}`);
+  }
+
+  const balancers =
+    previous && certificates === previous.certificates && sameLists(rows, prevRows, ['upstreams', 'targets'])
+      ? { byName: previous.balancers, byId: previous.balancersById, created: [], retired: [] }
+      : buildBalancers(rows, certificates, opts);
+
+  const plugins =
+    previous && before?.plugins === opts.plugins && sameLists(rows, prevRows, ['plugins']) ? previous.plugins : buildPlugins(rows, opts);
+
   const snapshot: ConfigSnapshot = Object.freeze({
     version,
     builtAt: Date.now(),
     rows,
-    entities: new EntityIndex(version, rows),
+    entities: new EntityIndex(version, rows, previous?.entities instanceof EntityIndex ? previous.entities : undefined),
     router,
     balancers: balancers.byName,
     balancersById: balancers.byId,
-    plugins: buildPlugins(rows, opts),
+    plugins,
     certificates,
   });
+  inputsOf.set(snapshot, { rows, plugins: opts.plugins });
   return { snapshot, created: balancers.created, retired: balancers.retired };
 }

@@ -17,10 +17,23 @@ export class EntityIndex implements PdkSnapshot {
   private readonly byId = new Map<string, Map<string, Row>>();
   private readonly byField = new Map<string, Map<unknown, Row[]>>();
 
+  /**
+   * `previous`: the index of the snapshot being replaced; the lookups it already built over row
+   * lists this snapshot shares are taken over (copied references, so no chain of old snapshots
+   * stays alive).
+   */
   constructor(
     readonly version: string,
     private readonly rows: EntityRows,
-  ) {}
+    previous?: EntityIndex,
+  ) {
+    if (!previous) return;
+    for (const [entity, map] of previous.byId) if (previous.rows[entity] === rows[entity]) this.byId.set(entity, map);
+    for (const [key, map] of previous.byField) {
+      const entity = key.slice(0, key.indexOf('\0'));
+      if (previous.rows[entity] === rows[entity]) this.byField.set(key, map);
+    }
+  }
 
   all(entity: string): readonly Row[] {
     return this.rows[entity] ?? EMPTY;

@@ -1,7 +1,9 @@
+import type { EntityChange } from '../dao/events.js';
 import type { Balancer } from '../proxy/balancer/index.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { buildSnapshot, type BuildOptions } from './build.js';
+import { isPatchable, patchRows } from './patch-rows.js';
 import { persistSnapshot } from './persist.js';
 import type { ConfigSnapshot, EntityRows } from './types.js';
 
@@ -17,8 +19,15 @@ export interface SnapshotManager {
    * so a change is visible to the first request after the Admin API answered.
    */
   pending(): Promise<void> | null;
-  /** Marks the configuration changed; a rebuild follows after the debounce delay. */
+  /** Marks the configuration changed in unknown ways; a rebuild from the source follows after the debounce delay. */
   invalidate(): void;
+  /**
+   * One committed change (a DAO change event): patched into the current rows after the debounce
+   * delay, coalesced with the other changes of the burst, without reading the source. A change
+   * that does not carry its row, or names an entity the snapshot does not hold, rebuilds from
+   * the source instead.
+   */
+  applyChange(change: EntityChange): void;
   /** Rebuilds from the source now and swaps; resolves with the snapshot in force afterwards. */
   refresh(): Promise<ConfigSnapshot>;
   /** Builds from rows (declarative config, a control plane) and swaps; throws if they do not compile. */
@@ -32,6 +41,8 @@ export interface ManagerOptions extends Omit<BuildOptions, 'previous'> {
   /** `<prefix>` to persist `snapshot.json` in after each swap; null to skip. */
   persistPrefix: string | null;
   debounceMs?: number;
+  /** Minimum gap between two saves of snapshot.json (default 1000 ms); the last snapshot is always saved. */
+  persistGapMs?: number;
   log?: Logger;
 }
 
@@ -41,12 +52,43 @@ export function createSnapshotManager(initial: EntityRows, opts: ManagerOptions)
   const debounceMs = opts.debounceMs ?? 5;
   let current: ConfigSnapshot | null = null;
   let stopped = false;
-  let dirty = false;
+  /** A rebuild from the source is due. */
+  let reloadWanted = false;
+  /** Committed changes not yet in the current snapshot, in commit order. */
+  const changes: EntityChange[] = [];
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   let pendingPromise: Promise<void> | null = null;
   let resolvePending: (() => void) | null = null;
   let persisting: Promise<void> = Promise.resolve();
+  /** The snapshot to save next, and when the last save started. */
+  let unsaved: ConfigSnapshot | null = null;
+  let lastPersist = 0;
+  let persistTimer: NodeJS.Timeout | null = null;
+  const persistGapMs = opts.persistGapMs ?? 1000;
+
+  /*
+   * snapshot.json only serves starts while the database is down, and writing it means
+   * serialising every row on the event loop: a burst of changes saves the latest snapshot once
+   * per gap instead of once per change.
+   */
+  const flushPersist = (prefix: string): void => {
+    persistTimer = null;
+    const snap = unsaved;
+    unsaved = null;
+    if (!snap) return;
+    lastPersist = Date.now();
+    persisting = persisting
+      .then(() => persistSnapshot(prefix, snap.version, snap.rows))
+      .catch((err) => opts.log?.warn({ err: errorMessage(err) }, 'could not save snapshot.json'));
+  };
+  const schedulePersist = (prefix: string): void => {
+    unsaved = current;
+    if (persistTimer) return;
+    const wait = lastPersist + persistGapMs - Date.now();
+    if (wait <= 0) flushPersist(prefix);
+    else persistTimer = setTimeout(() => flushPersist(prefix), wait);
+  };
 
   const swap = (rows: EntityRows): ConfigSnapshot => {
     const built = buildSnapshot(rows, { ...opts, previous: current });
@@ -56,13 +98,7 @@ export function createSnapshotManager(initial: EntityRows, opts: ManagerOptions)
     for (const b of built.retired) void stopBalancer(b);
     if (previous?.version !== current.version) {
       opts.log?.debug({ version: current.version }, 'configuration snapshot swapped');
-      if (opts.persistPrefix) {
-        const prefix = opts.persistPrefix;
-        const snap = current;
-        persisting = persisting
-          .then(() => persistSnapshot(prefix, snap.version, snap.rows))
-          .catch((err) => opts.log?.warn({ err: errorMessage(err) }, 'could not save snapshot.json'));
-      }
+      if (opts.persistPrefix) schedulePersist(opts.persistPrefix);
     }
     for (const cb of listeners) {
       try {
@@ -82,13 +118,34 @@ export function createSnapshotManager(initial: EntityRows, opts: ManagerOptions)
     if (!stopped) swap(rows);
   };
 
+  const dirty = () => (reloadWanted && !!opts.source) || changes.length > 0;
+
+  const rebuild = async (): Promise<void> => {
+    if (reloadWanted && opts.source) {
+      reloadWanted = false;
+      // Events are emitted after commit, so the read sees every change queued so far. Changes
+      // arriving during the read stay queued and are patched in after: each carries its whole
+      // row, so applying one the read already saw changes nothing.
+      changes.length = 0;
+      await rebuildFromSource();
+      return;
+    }
+    const batch = changes.splice(0);
+    try {
+      swap(patchRows(current!.rows, batch));
+    } catch (err) {
+      // The patched rows do not compile (a change event out of step with the datastore): read it all.
+      if (opts.source) reloadWanted = true;
+      throw err;
+    }
+  };
+
   const drain = (): void => {
     timer = null;
     running = (async () => {
-      while (dirty && !stopped) {
-        dirty = false;
+      while (dirty() && !stopped) {
         try {
-          await rebuildFromSource();
+          await rebuild();
         } catch (err) {
           // Keep serving the last good snapshot; the next change (or refresh) tries again.
           opts.log?.error({ err: errorMessage(err) }, 'configuration rebuild failed; keeping the previous snapshot');
@@ -96,7 +153,7 @@ export function createSnapshotManager(initial: EntityRows, opts: ManagerOptions)
       }
     })().finally(() => {
       running = null;
-      if (dirty && !stopped) {
+      if (dirty() && !stopped) {
         drain();
         return;
       }
@@ -105,6 +162,11 @@ export function createSnapshotManager(initial: EntityRows, opts: ManagerOptions)
       resolvePending = null;
       resolve?.();
     });
+  };
+
+  const schedule = (): void => {
+    pendingPromise ??= new Promise<void>((resolve) => (resolvePending = resolve));
+    if (!timer && !running) timer = setTimeout(drain, debounceMs);
   };
 
   swap(initial);
@@ -118,9 +180,21 @@ export function createSnapshotManager(initial: EntityRows, opts: ManagerOptions)
     pending: () => pendingPromise,
     invalidate() {
       if (stopped || !opts.source) return;
-      dirty = true;
-      pendingPromise ??= new Promise<void>((resolve) => (resolvePending = resolve));
-      if (!timer && !running) timer = setTimeout(drain, debounceMs);
+      reloadWanted = true;
+      schedule();
+    },
+    applyChange(change) {
+      if (stopped) return;
+      if (!isPatchable(change, current!.rows)) {
+        if (!opts.source) {
+          opts.log?.warn({ entity: change.entity, id: change.id }, 'change event without its row and no datastore to read it from; ignored');
+          return;
+        }
+        reloadWanted = true;
+      } else {
+        changes.push(change);
+      }
+      schedule();
     },
     async refresh() {
       await rebuildFromSource();
@@ -133,6 +207,8 @@ export function createSnapshotManager(initial: EntityRows, opts: ManagerOptions)
       timer = null;
       await running;
       resolvePending?.();
+      if (persistTimer) clearTimeout(persistTimer);
+      if (opts.persistPrefix) flushPersist(opts.persistPrefix);
       await persisting;
       if (current) await Promise.all([...current.balancersById.values()].map(stopBalancer));
     },

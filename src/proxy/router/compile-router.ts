@@ -41,19 +41,42 @@ function serviceOf(route: RouteInput, services: ReadonlyMap<string, ServiceInput
   return service;
 }
 
+/** A route's compiled parts, or why it cannot compile; its rank is set per router. */
+type RouteCompilation = { parts: CompiledRoute[] } | { error: string };
+
+/*
+ * Snapshots share frozen route and service objects between rebuilds, so a route that did not
+ * change (same object, same service object) is not compiled again: a rebuild after one Admin
+ * write recompiles one route and re-sorts, instead of compiling every regex anew.
+ */
+const compilations = new WeakMap<RouteInput, { service: ServiceInput | null; result: RouteCompilation }>();
+
+function compileParts(route: RouteInput, service: ServiceInput | null): RouteCompilation {
+  const reusable = Object.isFrozen(route) && (service === null || Object.isFrozen(service));
+  if (reusable) {
+    const cached = compilations.get(route);
+    if (cached && cached.service === service) return cached.result;
+  }
+  let result: RouteCompilation;
+  try {
+    result = { parts: splitByPathGroup(route).map((group) => compileRoute(group.id, route, service, group.paths)) };
+  } catch (err) {
+    result = { error: err instanceof Error ? err.message : String(err) };
+  }
+  if (reusable) compilations.set(route, { service, result });
+  return result;
+}
+
 function compileAll(routes: readonly RouteInput[], services: ReadonlyMap<string, ServiceInput>, skipped: RouteSkip[]): CompiledRoute[] {
   const compiled: CompiledRoute[] = [];
   for (const route of routes) {
     if (!route.protocols.some((p) => HTTP_PROTOCOLS.has(p))) continue;
     const service = serviceOf(route, services);
     if (service && service.enabled === false) continue;
-    try {
-      for (const group of splitByPathGroup(route)) compiled.push(compileRoute(group.id, route, service, group.paths));
-    } catch (err) {
-      // A route whose regex cannot compile is left out entirely, as Kong drops a route whose expression fails.
-      skipped.push({ routeId: route.id, reason: err instanceof Error ? err.message : String(err) });
-      for (let i = compiled.length - 1; i >= 0 && compiled[i].route === route; i--) compiled.pop();
-    }
+    const result = compileParts(route, service);
+    // A route whose regex cannot compile is left out entirely, as Kong drops a route whose expression fails.
+    if ('error' in result) skipped.push({ routeId: route.id, reason: result.error });
+    else for (const part of result.parts) compiled.push({ ...part });
   }
   compiled.sort(compareForEvaluation);
   compiled.forEach((route, rank) => (route.rank = rank));
