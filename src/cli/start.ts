@@ -39,7 +39,8 @@ export async function startCommand(flags: StartFlags, argv: string[]): Promise<n
 async function runForeground(flags: StartFlags): Promise<number> {
   const config = loadCliConfig(flags, {}, true);
   const log = createLogger({ level: config.log_level, prefix: config.prefix });
-  const workers = resolveWorkerCount(config.nginx_worker_processes as string);
+  // Workers only serve the proxy: with proxy_listen = off one process does everything.
+  const workers = config.proxy_listen.length === 0 ? 1 : resolveWorkerCount(config.nginx_worker_processes as string);
   const node = await startNode(config, log, { runMigrations: flags.runMigrations, pidFile: true, workers });
   out('Silverback started');
   process.on('SIGHUP', () => void reload(node, flags, log));
