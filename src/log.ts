@@ -29,7 +29,7 @@ export function createLogger(opts: { level: string; prefix?: string | null; name
   if (opts.prefix) {
     const dir = join(opts.prefix, 'logs');
     mkdirSync(dir, { recursive: true });
-    streams.push({ level, stream: pino.destination({ dest: join(dir, 'error.log'), sync: false, mkdir: true }) });
+    streams.push({ level, stream: pino.destination({ dest: join(dir, 'error.log'), sync: true, mkdir: true }) });
   }
   return pino({ level, name: opts.name ?? 'silverback', base: { pid: process.pid } }, pino.multistream(streams));
 }
