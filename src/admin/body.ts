@@ -253,11 +253,15 @@ function inferValue(value: unknown, field: FieldDef | undefined): unknown {
   }
 }
 
+/** Entities with Kong's `ttl` option take it as a number of seconds beside their fields. */
+const TTL_FIELD: FieldDef = { type: 'number' };
+
 /** Kong's infer: coerces form values in place by the schema; `hint` supplies a stored subschema key. */
 export function inferArgs(schema: RecordSchema | Entity, args: Args, hint?: Args): Args {
   for (const [name, field] of fieldsOf(schema, args, hint)) {
     if (Object.prototype.hasOwnProperty.call(args, name) && args[name] !== undefined) put(args, name, inferValue(args[name], field));
   }
+  if (schema.ttl && !schema.fields.ttl && Object.prototype.hasOwnProperty.call(args, 'ttl')) put(args, 'ttl', inferValue(args.ttl, TTL_FIELD));
   return args;
 }
 

@@ -31,6 +31,14 @@ export function errorResponse(err: unknown, ctx: GatewayContext): AdminResponse 
   return { status: 500, body: { message: 'An unexpected error occurred' } };
 }
 
+/** Kong's answer to OPTIONS: the path's methods, HEAD with GET, OPTIONS itself, sorted. */
+export function allowedMethods(methods: readonly string[]): string {
+  const all = new Set(methods.map((m) => m.toUpperCase()));
+  if (all.has('GET')) all.add('HEAD');
+  all.add('OPTIONS');
+  return [...all].sort().join(', ');
+}
+
 /** The request listener of the Admin API. */
 export function createAdminListener(router: AdminRouter, ctx: GatewayContext) {
   return (raw: IncomingMessage, res: ServerResponse): void => {
@@ -43,16 +51,6 @@ export function createAdminListener(router: AdminRouter, ctx: GatewayContext) {
       send(res, { status: 400, body: { message: 'Bad request' } }, startedAt, false);
       return;
     }
-    if (method === 'OPTIONS') {
-      send(res, {
-        status: 204,
-        headers: {
-          'Access-Control-Allow-Methods': 'GET, HEAD, PUT, PATCH, POST, DELETE, OPTIONS',
-          'Access-Control-Allow-Headers': String(raw.headers['access-control-request-headers'] ?? 'Content-Type'),
-        },
-      }, startedAt, false);
-      return;
-    }
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
     const found = router.find(method, path);
     if (!found) {
@@ -60,9 +58,18 @@ export function createAdminListener(router: AdminRouter, ctx: GatewayContext) {
       send(res, { status: 404, body: { message: 'Not found' } }, startedAt, method === 'HEAD');
       return;
     }
+    if (method === 'OPTIONS' && !found.handler) {
+      raw.resume();
+      const allowed = allowedMethods(found.allowed);
+      send(res, {
+        status: 204,
+        headers: { Allow: allowed, 'Access-Control-Allow-Methods': allowed, 'Access-Control-Allow-Headers': 'Content-Type' },
+      }, startedAt, false);
+      return;
+    }
     if (!found.handler) {
       raw.resume();
-      send(res, { status: 405, body: { message: 'Method not allowed' }, headers: { Allow: found.allowed.join(', ') } }, startedAt, method === 'HEAD');
+      send(res, { status: 405, body: { message: 'Method not allowed' }, headers: { Allow: allowedMethods(found.allowed) } }, startedAt, method === 'HEAD');
       return;
     }
     const req: AdminRequest = { method, path, params: found.params, query: url.searchParams, headers: raw.headers, raw };

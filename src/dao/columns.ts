@@ -6,7 +6,7 @@
  */
 import type { Entity, FieldDef } from '../schema/index.js';
 
-export type ColumnKind = 'plain' | 'bigint' | 'json' | 'timestamp_s' | 'timestamp_ms' | 'foreign';
+export type ColumnKind = 'plain' | 'bigint' | 'json' | 'timestamp_s' | 'timestamp_ms' | 'foreign' | 'ttl';
 
 export interface Column {
   /** Entity field name (`service`). */
@@ -50,16 +50,31 @@ function columnFor(field: string, def: FieldDef): Column {
 
 const cache = new WeakMap<Entity, Column[]>();
 
-/** The stored columns of an entity, in field order (transient fields are not stored). */
+/**
+ * Kong's `ttl` column of entities with `ttl = true` (keyauth_credentials): the expiry time.
+ * Written and read as an ISO timestamp, which is what a snapshot row carries (so a credential
+ * stops working on time without a rebuild); the Admin API shows the seconds left instead.
+ */
+export const TTL_COLUMN: Column = { field: 'ttl', name: 'ttl', sqlType: 'timestamp(3) with time zone', kind: 'ttl' };
+
+/** The stored columns of an entity, in field order (transient fields are not stored), then `ttl`. */
 export function columnsOf(entity: Entity): Column[] {
   let cols = cache.get(entity);
   if (!cols) {
     cols = Object.entries(entity.fields)
       .filter(([, def]) => !def.transient)
       .map(([name, def]) => columnFor(name, def));
+    if (entity.ttl && !cols.some((c) => c.name === TTL_COLUMN.name)) cols.push(TTL_COLUMN);
     cache.set(entity, cols);
   }
   return cols;
+}
+
+/** Seconds until an ISO expiry, rounded down as Kong's FLOOR(ttl - now); null without one. */
+export function secondsLeft(expiry: unknown, nowMs = Date.now()): number | null {
+  if (typeof expiry !== 'string') return null;
+  const at = Date.parse(expiry);
+  return Number.isNaN(at) ? null : Math.floor((at - nowMs) / 1000);
 }
 
 /** Kong keeps a `cache_key` column only for composite cache keys (plugins, targets). */
@@ -85,6 +100,8 @@ export function selectExpr(col: Column): string {
       return `round(extract(epoch from ${q}), 3)::float8 AS ${as}`;
     case 'foreign':
       return `${q}::text AS ${as}`;
+    case 'ttl':
+      return `to_char(${q} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${as}`;
     case 'plain':
       return col.sqlType === 'uuid' ? `${q}::text AS ${as}` : col.field === col.name ? q : `${q} AS ${as}`;
     default:
@@ -100,6 +117,8 @@ export function writeExpr(col: Column, placeholder: string): string {
       return `to_timestamp(${placeholder}::float8)`;
     case 'json':
       return `${placeholder}::jsonb`;
+    case 'ttl':
+      return `${placeholder}::timestamptz`;
     default:
       return placeholder;
   }

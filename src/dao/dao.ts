@@ -16,9 +16,11 @@ import { keyObject } from './keys.js';
 import { decodeOffset, encodeOffset } from './offset.js';
 import { SqlEntityReader, emptyReader, type EntityReader } from './reader.js';
 import {
-  deleteRow, existingTables, insertRow, isIdKey, rowsReferencing, selectRow, updateRow, upsertRow,
+  deleteExpiredRows, deleteRow, existingTables, insertRow, isIdKey, rowsReferencing, selectRow, updateRow, upsertRow,
   type EntityKey, type ForeignFilter, type Json, type TagRow,
 } from './sql.js';
+import { writeExtensionOf, type WriteExtension } from './write-extensions.js';
+import './certificate-snis.js';
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
@@ -49,6 +51,23 @@ export interface DaoOptions {
 
 type EntityRef = Entity | string;
 
+/** See Dao.addWriteCheck. `candidate`: the input, laid over the stored entity for an update. */
+export type WriteCheck = (entity: Entity, candidate: Json) => void;
+
+/**
+ * The row as stored: an entity with Kong's `ttl` keeps the expiry time, not the seconds. A
+ * PATCH that does not mention `ttl` leaves the stored expiry alone (undefined).
+ */
+function withExpiry(entity: Entity, data: Json, input: unknown, operation: 'insert' | 'update' | 'upsert'): Json {
+  if (!entity.ttl) return data;
+  const given = isPlainObject(input) && Object.prototype.hasOwnProperty.call(input, 'ttl');
+  const ttl = given ? data.ttl : undefined;
+  let expiry: string | null | undefined;
+  if (typeof ttl === 'number') expiry = new Date(Date.now() + ttl * 1000).toISOString();
+  else if (given || operation !== 'update') expiry = null;
+  return { ...data, ttl: expiry };
+}
+
 function entityOf(ref: EntityRef): Entity {
   return typeof ref === 'string' ? getEntity(ref) : ref;
 }
@@ -69,6 +88,7 @@ export class Dao {
   readonly events: EntityEvents;
   readonly reader: EntityReader;
   private readonly datastore: Datastore | null;
+  private readonly writeChecks = new Set<WriteCheck>();
 
   constructor(options: DaoOptions) {
     this.datastore = options.datastore;
@@ -81,6 +101,23 @@ export class Dao {
     const entity = entityOf(ref);
     if (isIdKey(key) && !isUuid(key.id)) throw kongErrors.invalidPrimaryKey({ [entity.primaryKey[0]]: 'expected a valid UUID' });
     return this.reader.select(entity, key);
+  }
+
+  /** As `select`, with the fields Kong's entity DAO adds for the Admin API (certificates' `snis`). */
+  async selectWithExtras(ref: EntityRef, key: EntityKey): Promise<Json | null> {
+    const entity = entityOf(ref);
+    const row = await this.select(entity, key);
+    if (row) await writeExtensionOf(entity.name)?.decorate(this.reader, [row]);
+    return row;
+  }
+
+  /**
+   * A rule of this node run before every write is validated (e.g. only the plugins the
+   * `plugins` setting loads); it throws the error to answer. Returns the function removing it.
+   */
+  addWriteCheck(check: WriteCheck): () => void {
+    this.writeChecks.add(check);
+    return () => this.writeChecks.delete(check);
   }
 
   async page(ref: EntityRef, options: PageOptions = {}): Promise<Page> {
@@ -99,6 +136,7 @@ export class Dao {
       if (!isUuid(after)) throw kongErrors.invalidOffset(JSON.stringify([after]), 'bad json encoding');
     }
     const { rows, more } = await this.reader.page(entity, { size, after, tags: options.tags, tagsMode: options.tagsMode, foreign: options.foreign });
+    await writeExtensionOf(entity.name)?.decorate(this.reader, rows);
     const pk = primaryKeyColumn(entity).field;
     return { data: rows, offset: more && rows.length > 0 ? encodeOffset([String(rows[rows.length - 1][pk])]) : null };
   }
@@ -127,57 +165,76 @@ export class Dao {
 
   async insert(ref: EntityRef, input: unknown): Promise<Json> {
     const entity = entityOf(ref);
+    const extension = writeExtensionOf(entity.name);
+    const extra = extension?.prepare(input, 'insert');
+    this.runWriteChecks(entity, input);
     const resolved = await this.resolveForeign(entity, input, this.reader);
     const data = validateEntity(entity, resolved, { operation: 'insert' });
     assertStorable(entity, data);
     const store = this.writable(entity, 'create');
-    let row: Json;
+    const stored = withExpiry(entity, data, input, 'insert');
+    let result: { row: Json; changes: EntityChange[] };
     try {
-      row = await store.transaction((tx) => insertRow(tx, entity, data));
+      result = await store.transaction(async (tx) => {
+        const changes = await this.purgeExpired(tx, entity);
+        const row = await insertRow(tx, entity, stored);
+        if (extension) changes.push(...(await this.extend(tx, extension, row, extra)));
+        return { row, changes };
+      });
     } catch (err) {
       throw translateDbError(err, entity, data);
     }
-    this.emit({ entity: entity.name, op: 'create', id: this.idOf(entity, row), row });
-    return row;
+    this.emit({ entity: entity.name, op: 'create', id: this.idOf(entity, result.row), row: result.row });
+    for (const change of result.changes) this.emit(change);
+    return result.row;
   }
 
   /** PATCH: merged onto the stored entity and validated whole; not found is Kong's code 6. */
   async update(ref: EntityRef, key: EntityKey, input: unknown): Promise<Json> {
     const entity = entityOf(ref);
+    const extension = writeExtensionOf(entity.name);
+    const extra = extension?.prepare(input, 'update');
     if (!isPlainObject(input)) validateEntity(entity, input, { operation: 'update' });
     if (!this.datastore) {
       const existing = await this.requireExisting(entity, key, (k) => this.reader.select(entity, k));
+      this.runWriteChecks(entity, { ...existing, ...(input as Json) });
       const resolved = await this.resolveForeign(entity, input, this.reader);
       validateEntity(entity, resolved, { operation: 'update', existing });
       throw this.unsupported(entity, 'update', key);
     }
     let data: Json = isPlainObject(input) ? input : {};
-    let result: { row: Json; old: Json };
+    let result: { row: Json; old: Json; changes: EntityChange[] };
     try {
       result = await this.datastore.transaction(async (tx) => {
         const old = await this.requireExisting(entity, key, (k) => selectRow(tx, entity, k, true));
+        this.runWriteChecks(entity, { ...old, ...(input as Json) });
         const resolved = await this.resolveForeign(entity, input, new SqlEntityReader(tx));
         data = validateEntity(entity, resolved, { operation: 'update', existing: old });
         assertStorable(entity, data);
-        const row = await updateRow(tx, entity, this.idOf(entity, old), data);
+        const row = await updateRow(tx, entity, this.idOf(entity, old), withExpiry(entity, data, input, 'update'));
         if (!row) throw kongErrors.notFound(keyObject(entity, key));
-        return { row, old };
+        const changes = extension ? await this.extend(tx, extension, row, extra) : [];
+        return { row, old, changes };
       });
     } catch (err) {
       throw translateDbError(err, entity, data);
     }
     this.emit({ entity: entity.name, op: 'update', id: this.idOf(entity, result.row), row: result.row, old: result.old });
+    for (const change of result.changes) this.emit(change);
     return result.row;
   }
 
   /** PUT: full replacement (absent fields back to defaults); the key in the URL wins over the body. */
   async upsert(ref: EntityRef, key: EntityKey, input: unknown): Promise<Json> {
     const entity = entityOf(ref);
+    const extension = writeExtensionOf(entity.name);
+    const extra = extension?.prepare(input, 'upsert');
     if (!isPlainObject(input)) validateEntity(entity, input, { operation: 'upsert' });
     const pk = entity.primaryKey[0];
     const withKey: Json = { ...(input as Json) };
     if (isIdKey(key)) withKey[pk] = key.id;
     else withKey[key.field] = key.value;
+    this.runWriteChecks(entity, withKey);
     if (!this.datastore) {
       const existing = await this.reader.select(entity, key);
       if (existing) withKey[pk] = existing[pk];
@@ -186,15 +243,18 @@ export class Dao {
       throw this.unsupported(entity, 'create or update', key);
     }
     let data: Json = withKey;
-    let result: { row: Json; old: Json | null };
+    let result: { row: Json; old: Json | null; changes: EntityChange[] };
     try {
       result = await this.datastore.transaction(async (tx) => {
+        const changes = await this.purgeExpired(tx, entity);
         const old = await selectRow(tx, entity, key, true);
         if (old) withKey[pk] = old[pk];
         const resolved = await this.resolveForeign(entity, withKey, new SqlEntityReader(tx));
         data = validateEntity(entity, resolved, { operation: 'upsert', existing: old });
         assertStorable(entity, data);
-        return { row: await upsertRow(tx, entity, data), old };
+        const row = await upsertRow(tx, entity, withExpiry(entity, data, input, 'upsert'));
+        if (extension) changes.push(...(await this.extend(tx, extension, row, extra)));
+        return { row, old, changes };
       });
     } catch (err) {
       throw translateDbError(err, entity, data);
@@ -203,6 +263,7 @@ export class Dao {
     this.emit(result.old
       ? { entity: entity.name, op: 'update', id, row: result.row, old: result.old }
       : { entity: entity.name, op: 'create', id, row: result.row });
+    for (const change of result.changes) this.emit(change);
     return result.row;
   }
 
@@ -237,6 +298,27 @@ export class Dao {
 
   private emit(change: EntityChange): void {
     this.events.emit(change);
+  }
+
+  private runWriteChecks(entity: Entity, candidate: unknown): void {
+    if (!isPlainObject(candidate)) return;
+    for (const check of this.writeChecks) check(entity, candidate);
+  }
+
+  /** Runs an entity's extension in the write's transaction; its fields join the returned row. */
+  private async extend(tx: Queryable, extension: WriteExtension, row: Json, state: unknown): Promise<EntityChange[]> {
+    const { fields, changes } = await extension.afterWrite(tx, row, state);
+    Object.assign(row, fields);
+    return changes;
+  }
+
+  /**
+   * Expired rows still hold their unique keys until removed; Kong's cleanup removes them, here
+   * a write to the same table does, so a key whose ttl passed can be created again.
+   */
+  private async purgeExpired(tx: Queryable, entity: Entity): Promise<EntityChange[]> {
+    const gone = await deleteExpiredRows(tx, entity);
+    return gone.map((old) => ({ entity: entity.name, op: 'delete' as const, id: this.idOf(entity, old), old }));
   }
 
   private idOf(entity: Entity, row: Json): string {

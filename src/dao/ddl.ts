@@ -37,6 +37,9 @@ export function tableStatements(entity: Entity, created: ReadonlySet<string>): s
         `REFERENCES ${quoteIdent(parent.table)} (${quoteIdent(parentPk.name)}) ON DELETE ${action}`,
     );
   }
+  if (cols.some((c) => c.kind === 'ttl')) {
+    indexes.push(`CREATE INDEX IF NOT EXISTS ${ident(`${table}_ttl_idx`)} ON ${quoteIdent(table)} ("ttl")`);
+  }
   if (cols.some((c) => c.field === 'tags')) {
     indexes.push(`CREATE INDEX IF NOT EXISTS ${ident(`${table}_tags_idx`)} ON ${quoteIdent(table)} USING GIN ("tags")`);
   }

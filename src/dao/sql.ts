@@ -4,7 +4,7 @@
  */
 import type { Queryable } from '../datastore/index.js';
 import type { Entity } from '../schema/index.js';
-import { columnsOf, fromColumn, hasCacheKeyColumn, primaryKeyColumn, quoteIdent, selectExpr, toParam, writeExpr, type Column } from './columns.js';
+import { columnsOf, fromColumn, hasCacheKeyColumn, primaryKeyColumn, quoteIdent, secondsLeft, selectExpr, toParam, writeExpr, type Column } from './columns.js';
 
 export type Json = Record<string, unknown>;
 
@@ -37,10 +37,24 @@ function selectList(entity: Entity): string {
   return columnsOf(entity).map(selectExpr).join(', ');
 }
 
+/** A stored row as the Admin API shows it (a `ttl` expiry becomes the seconds left). */
 export function rowToEntity(entity: Entity, row: Json): Json {
   const out: Json = {};
-  for (const col of columnsOf(entity)) out[col.field] = fromColumn(col, row[col.field]);
+  for (const col of columnsOf(entity)) {
+    const value = fromColumn(col, row[col.field]);
+    out[col.field] = col.kind === 'ttl' ? secondsLeft(value) : value;
+  }
   return out;
+}
+
+/**
+ * Kong hides rows whose ttl has passed (they stay stored until cleaned up). The clock is
+ * this process's, the same one the key-auth handler compares a snapshot row's expiry with.
+ */
+function liveClause(entity: Entity, params: unknown[], alias = ''): string | undefined {
+  if (!entity.ttl) return undefined;
+  params.push(new Date().toISOString());
+  return `(${alias}"ttl" IS NULL OR ${alias}"ttl" > $${params.length}::timestamptz)`;
 }
 
 function columnOf(entity: Entity, field: string): Column {
@@ -79,6 +93,8 @@ export async function selectRow(q: Queryable, entity: Entity, key: EntityKey, fo
     params.push(key.within.id);
     where += ` AND ${quoteIdent(columnOf(entity, key.within.field).name)} = $2`;
   }
+  const live = liveClause(entity, params);
+  if (live) where += ` AND ${live}`;
   const sql = `SELECT ${selectList(entity)} FROM ${quoteIdent(entity.table)} WHERE ${where}${forUpdate ? ' FOR UPDATE' : ''}`;
   try {
     const r = await q.query<Json>(sql, params);
@@ -103,6 +119,8 @@ function whereClauses(entity: Entity, query: Omit<RowQuery, 'size'>, params: unk
     params.push(query.after);
     where.push(`${quoteIdent(primaryKeyColumn(entity).name)} > $${params.length}`);
   }
+  const live = liveClause(entity, params);
+  if (live) where.push(live);
   return where;
 }
 
@@ -147,12 +165,13 @@ export function cacheKeyOf(entity: Entity, data: Json): string {
   return `${entity.name}:${parts.join(':')}`;
 }
 
-function writeColumns(entity: Entity, data: Json, skip?: Column): { names: string[]; exprs: string[]; params: unknown[] } {
+/** `skip`: a column not written (the primary key of an update, a `ttl` an update leaves alone). */
+function writeColumns(entity: Entity, data: Json, skip: (col: Column) => boolean = () => false): { names: string[]; exprs: string[]; params: unknown[] } {
   const names: string[] = [];
   const exprs: string[] = [];
   const params: unknown[] = [];
   for (const col of columnsOf(entity)) {
-    if (col === skip) continue;
+    if (skip(col)) continue;
     params.push(toParam(col, data[col.field]));
     names.push(quoteIdent(col.name));
     exprs.push(writeExpr(col, `$${params.length}`));
@@ -187,9 +206,10 @@ export async function upsertRow(q: Queryable, entity: Entity, data: Json): Promi
   return rowToEntity(entity, r.rows[0]);
 }
 
+/** `ttl` left undefined in `data` keeps the stored expiry (a PATCH that does not mention it). */
 export async function updateRow(q: Queryable, entity: Entity, id: string, data: Json): Promise<Json | null> {
   const pkCol = primaryKeyColumn(entity);
-  const { names, exprs, params } = writeColumns(entity, data, pkCol);
+  const { names, exprs, params } = writeColumns(entity, data, (col) => col === pkCol || (col.kind === 'ttl' && data[col.field] === undefined));
   const pk = quoteIdent(pkCol.name);
   params.push(id);
   const sets = names.map((n, i) => `${n} = ${exprs[i]}`);
@@ -221,7 +241,9 @@ export async function pageTagRows(
   const params: unknown[] = [];
   const parts = entities.map((e) => {
     params.push(e.name);
-    return `SELECT $${params.length}::text AS entity_name, ${quoteIdent(primaryKeyColumn(e).name)}::text AS entity_id, unnest("tags") AS tag FROM ${quoteIdent(e.table)}`;
+    const select = `SELECT $${params.length}::text AS entity_name, ${quoteIdent(primaryKeyColumn(e).name)}::text AS entity_id, unnest("tags") AS tag FROM ${quoteIdent(e.table)}`;
+    const live = liveClause(e, params);
+    return live ? `${select} WHERE ${live}` : select;
   });
   const where: string[] = [];
   if (query.tag !== undefined) {
@@ -243,4 +265,14 @@ export async function pageTagRows(
 export async function existingTables(q: Queryable, tables: readonly string[]): Promise<Set<string>> {
   const r = await q.query<{ t: string }>('SELECT tablename AS t FROM pg_tables WHERE schemaname = current_schema() AND tablename = ANY($1::text[])', [[...tables]]);
   return new Set(r.rows.map((row) => row.t));
+}
+
+/** Removes rows whose ttl has passed (Kong's cleanup); returns them, for their delete events. */
+export async function deleteExpiredRows(q: Queryable, entity: Entity): Promise<Json[]> {
+  if (!entity.ttl) return [];
+  const r = await q.query<Json>(
+    `DELETE FROM ${quoteIdent(entity.table)} WHERE "ttl" <= $1::timestamptz RETURNING ${selectList(entity)}`,
+    [new Date().toISOString()],
+  );
+  return r.rows.map((row) => rowToEntity(entity, row));
 }

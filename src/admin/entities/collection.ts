@@ -3,9 +3,9 @@ import type { Entity, ForeignKey } from '../../schema/index.js';
 import { getEntity } from '../../schema/index.js';
 import { entityArgs, readRequestBody } from '../body.js';
 import type { AdminRouter } from '../router.js';
-import { findByPath } from './lookups.js';
+import { findByPath, notFoundFor } from './lookups.js';
 import { pageBody, pageRequest, escapeUri } from './query.js';
-import { daoOf, guarded, notFound } from './respond.js';
+import { daoOf, guarded } from './respond.js';
 import { customCollectionGet } from './custom.js';
 
 export function registerCollection(router: AdminRouter, entity: Entity): void {
@@ -29,7 +29,7 @@ export function registerNestedCollection(router: AdminRouter, entity: Entity, fk
   router.on('GET', path, guarded(async (req, ctx) => {
     const dao = daoOf(ctx);
     const found = await findByPath(dao, parent, req.params.parent);
-    if (!found) return notFound();
+    if (!found) return notFoundFor(parent, req.params.parent);
     // Nested lists ignore `tags` and do not carry `size` on (Kong's spec pins both).
     const { options } = pageRequest(req.query, { tags: false });
     const page = await dao.selectByForeign(entity, fk.field, String(found.id), options);
@@ -38,7 +38,7 @@ export function registerNestedCollection(router: AdminRouter, entity: Entity, fk
   router.on('POST', path, guarded(async (req, ctx) => {
     const dao = daoOf(ctx);
     const found = await findByPath(dao, parent, req.params.parent);
-    if (!found) return notFound();
+    if (!found) return notFoundFor(parent, req.params.parent);
     const body = await readRequestBody(req);
     const args = { ...entityArgs(entity, body), [fk.field]: { id: found.id } };
     return { status: 201, body: await dao.insert(entity, args) };

@@ -1,10 +1,12 @@
 /** `GET/PUT/PATCH/DELETE /{entities}/{id or endpoint key}`, top level and under a parent. */
+import { randomUUID } from 'node:crypto';
 import type { Entity, ForeignKey } from '../../schema/index.js';
-import { getEntity } from '../../schema/index.js';
-import { keyFromPath, type Dao, type EntityKey, type Json } from '../../dao/index.js';
+import { getEntity, isUuid } from '../../schema/index.js';
+import type { Dao, EntityKey, Json } from '../../dao/index.js';
 import { entityArgs, readRequestBody, type Args } from '../body.js';
 import type { AdminRequest, AdminRouter } from '../router.js';
-import { belongsTo, childKey, findByPath } from './lookups.js';
+import { certificateArgs, certificatePut, isCertificates } from './certificates.js';
+import { belongsTo, cacheKeyPeer, childKey, findByPath, keyForPath, notFoundFor } from './lookups.js';
 import { daoOf, guarded, notFound } from './respond.js';
 
 /** PATCH with a form body that does not repeat the subschema key (plugins' `name`) coerces with the stored one. */
@@ -12,27 +14,40 @@ async function patchArgs(dao: Dao, entity: Entity, key: EntityKey, req: AdminReq
   const body = await readRequestBody(req);
   const needsHint = (body.kind === 'form' || body.kind === 'multipart') && entity.subschemaKey && body.args[entity.subschemaKey] === undefined;
   const hint = needsHint ? ((await dao.select(entity, key)) ?? undefined) : undefined;
-  return entityArgs(entity, body, hint);
+  const args = entityArgs(entity, body, hint);
+  return isCertificates(entity) ? certificateArgs(args) : args;
 }
 
 export function registerEntity(router: AdminRouter, entity: Entity): void {
   const path = `/${entity.adminPath}/:id`;
   router.on('GET', path, guarded(async (req, ctx) => {
-    const row = await findByPath(daoOf(ctx), entity, req.params.id);
+    const dao = daoOf(ctx);
+    const key = await keyForPath(dao, entity, req.params.id);
+    if (!key) return notFoundFor(entity, req.params.id);
+    const row = await dao.selectWithExtras(entity, key);
     return row ? { status: 200, body: row } : notFound();
   }));
   router.on('PATCH', path, guarded(async (req, ctx) => {
     const dao = daoOf(ctx);
-    const key = keyFromPath(entity, req.params.id);
+    const key = await keyForPath(dao, entity, req.params.id);
+    if (!key) return notFoundFor(entity, req.params.id);
     return { status: 200, body: await dao.update(entity, key, await patchArgs(dao, entity, key, req)) };
   }));
   router.on('PUT', path, guarded(async (req, ctx) => {
-    const key = keyFromPath(entity, req.params.id);
-    const body = await readRequestBody(req);
-    return { status: 200, body: await daoOf(ctx).upsert(entity, key, entityArgs(entity, body)) };
+    const dao = daoOf(ctx);
+    const args = entityArgs(entity, await readRequestBody(req));
+    if (isCertificates(entity)) {
+      const target = await certificatePut(dao, entity, req.params.id, args);
+      return { status: 200, body: await dao.upsert(entity, target.key, target.args) };
+    }
+    const key = await keyForPath(dao, entity, req.params.id);
+    return { status: 200, body: await dao.upsert(entity, key!, args) };
   }));
   router.on('DELETE', path, guarded(async (req, ctx) => {
-    await daoOf(ctx).delete(entity, keyFromPath(entity, req.params.id));
+    const dao = daoOf(ctx);
+    const key = await keyForPath(dao, entity, req.params.id);
+    if (!key) return notFoundFor(entity, req.params.id);
+    await dao.delete(entity, key);
     return { status: 204 };
   }));
 }
@@ -47,14 +62,17 @@ export function registerNestedEntity(router: AdminRouter, entity: Entity, fk: Fo
     const key = childKey(entity, fk, req.params.id, String(parentRow.id));
     return { parentRow, key, child: await dao.select(entity, key) };
   };
+  const missingParent = (req: AdminRequest) => notFoundFor(parent, req.params.parent);
   router.on('GET', path, guarded(async (req, ctx) => {
     const found = await scoped(daoOf(ctx), req);
-    return found?.child && belongsTo(found.child, fk, String(found.parentRow.id)) ? { status: 200, body: found.child } : notFound();
+    if (!found) return missingParent(req);
+    return found.child && belongsTo(found.child, fk, String(found.parentRow.id)) ? { status: 200, body: found.child } : notFound();
   }));
   router.on('PATCH', path, guarded(async (req, ctx) => {
     const dao = daoOf(ctx);
     const found = await scoped(dao, req);
-    if (!found?.child || !belongsTo(found.child, fk, String(found.parentRow.id))) return notFound();
+    if (!found) return missingParent(req);
+    if (!found.child || !belongsTo(found.child, fk, String(found.parentRow.id))) return notFound();
     const args = await patchArgs(dao, entity, found.key, req);
     if (args[fk.field] === undefined) args[fk.field] = { id: found.parentRow.id };
     return { status: 200, body: await dao.update(entity, found.key, args) };
@@ -62,15 +80,23 @@ export function registerNestedEntity(router: AdminRouter, entity: Entity, fk: Fo
   router.on('PUT', path, guarded(async (req, ctx) => {
     const dao = daoOf(ctx);
     const found = await scoped(dao, req);
-    if (!found) return notFound();
+    if (!found) return missingParent(req);
     const body = await readRequestBody(req);
     const args = { ...entityArgs(entity, body), [fk.field]: { id: found.parentRow.id } };
+    const peer = isUuid(req.params.id) ? undefined : cacheKeyPeer(entity, fk);
+    if (peer) {
+      // Kong's acl route: the row found by (parent, name) or a new id; the body's value wins over the URL's.
+      if (args[peer] === undefined) args[peer] = req.params.id;
+      const key = { id: found.child ? String(found.child.id) : randomUUID() };
+      return { status: 200, body: await dao.upsert(entity, key, args) };
+    }
     return { status: 200, body: await dao.upsert(entity, found.key, args) };
   }));
   router.on('DELETE', path, guarded(async (req, ctx) => {
     const dao = daoOf(ctx);
     const found = await scoped(dao, req);
-    if (!found?.child || !belongsTo(found.child, fk, String(found.parentRow.id))) return notFound();
+    if (!found) return missingParent(req);
+    if (!found.child || !belongsTo(found.child, fk, String(found.parentRow.id))) return notFound();
     await dao.delete(entity, found.key);
     return { status: 204 };
   }));

@@ -10,6 +10,7 @@ import { entityArgs, readRequestBody } from '../body.js';
 import type { AdminRequest, AdminRouter } from '../router.js';
 import { escapeUri, pageBody, pageRequest } from './query.js';
 import { daoOf, guarded } from './respond.js';
+import { assertPluginEnabled } from './plugin-availability.js';
 
 export function registerInfoEndpoints(router: AdminRouter): void {
   router.on('GET', '/tags', guarded(async (req, ctx) => {
@@ -31,12 +32,14 @@ export function registerInfoEndpoints(router: AdminRouter): void {
     if (!entity) return { status: 404, body: { message: `No entity named '${req.params.name}'` } };
     return { status: 200, body: schemaToKongJson(entity) };
   }));
-  const validate = (nameOf: (req: AdminRequest) => string) => guarded(async (req) => {
+  const validate = (nameOf: (req: AdminRequest) => string) => guarded(async (req, ctx) => {
     const name = nameOf(req);
     const entity = lookupEntity(name);
     if (!entity) return { status: 404, body: { message: `No entity named '${name}'` } };
     const body = await readRequestBody(req);
-    validateEntity(entity, entityArgs(entity, body), { operation: 'insert' });
+    const args = entityArgs(entity, body);
+    assertPluginEnabled(ctx, entity, args);
+    validateEntity(entity, args, { operation: 'insert' });
     return { status: 200, body: { message: 'schema validation successful' } };
   });
   router.on('POST', '/schemas/:name/validate', validate((req) => req.params.name));

@@ -7,6 +7,7 @@ import { errorNameOverride, type Dao } from '../../dao/index.js';
 import type { GatewayContext } from '../../gateway/context.js';
 import { getService } from '../../gateway/context.js';
 import type { AdminHandler, AdminResponse } from '../router.js';
+import { guardPluginWrites } from './plugin-availability.js';
 
 export function kongErrorResponse(err: GatewayError, ctx: GatewayContext): AdminResponse {
   if (err.code === ErrorCode.DATABASE_ERROR || err.status >= 500) {
@@ -39,8 +40,10 @@ export function guarded(handler: AdminHandler): AdminHandler {
 export const notFound = (): AdminResponse => ({ status: 404, body: { message: 'Not found' } });
 export const methodNotAllowed = (): AdminResponse => ({ status: 405, body: { message: 'Method not allowed' } });
 
+/** The node's DAO, with the node's write rules (plugins enabled by the `plugins` setting) on it. */
 export function daoOf(ctx: GatewayContext): Dao {
   const dao = getService<Dao>(ctx, 'dao');
   if (!dao) throw new Error('the dao service is not registered (admin entity start hook missing)');
+  guardPluginWrites(dao, ctx);
   return dao;
 }

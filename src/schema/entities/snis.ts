@@ -13,6 +13,7 @@ export const snis: EntityDef = {
     created_at: t.autoTimestampS(),
     updated_at: t.autoTimestampS(),
     tags: t.tags(),
-    certificate: { type: 'foreign', reference: 'certificates', required: true },
+    // Kong's snis table references certificates ON DELETE CASCADE (its certificates DAO deletes them too).
+    certificate: { type: 'foreign', reference: 'certificates', required: true, on_delete: 'cascade' },
   },
 };
