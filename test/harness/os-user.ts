@@ -86,6 +86,8 @@ export function runAsServerUser(
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    // A command that exits before reading its input closes the pipe: not an error here.
+    child.stdin!.on('error', () => undefined);
     child.stdin!.end(options.input ?? '');
   });
 }
