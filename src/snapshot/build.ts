@@ -146,7 +146,7 @@ export function buildSnapshot(input: EntityRows, opts: BuildOptions): BuiltSnaps
 
   let router = previous?.router;
   if (!router || !sameLists(rows, prevRows, ['routes', 'services'])) {
-    router = buildRouter(rows.routes ?? [], rows.services ?? []);
+    router = buildRouter(rows.routes ?? [], rows.services ?? [], previous?.router);
     for (const skip of router.skipped) opts.log?.warn({ route: skip.routeId }, `route skipped: ${skip.reason}`);
   }
 

@@ -25,7 +25,7 @@ export function planCacheKey(routes: readonly CompiledRoute[]): CacheKeyPlan {
   for (const route of routes) {
     for (const condition of route.headers ?? []) headerNames.add(condition.name);
     if (route.snis) usesSni = true;
-    if (route.hosts?.some((h) => h.port !== null)) usesPort = true;
+    if (route.hosts && !usesPort) for (const h of route.hosts) if (h.port !== null) usesPort = true;
   }
   return { headerNames: [...headerNames].sort(), usesSni, usesPort };
 }

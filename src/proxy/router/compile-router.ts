@@ -49,6 +49,9 @@ type RouteCompilation = { parts: CompiledRoute[] } | { error: string };
  * change (same object, same service object) is not compiled again: a rebuild after one Admin
  * write recompiles one route and re-sorts, instead of compiling every regex anew.
  */
+/** The shared parts of each router in evaluation order, for the next router built from it. */
+const evaluationOrders = new WeakMap<Router, readonly CompiledRoute[]>();
+
 const compilations = new WeakMap<RouteInput, { service: ServiceInput | null; result: RouteCompilation }>();
 
 function compileParts(route: RouteInput, service: ServiceInput | null): RouteCompilation {
@@ -67,8 +70,29 @@ function compileParts(route: RouteInput, service: ServiceInput | null): RouteCom
   return result;
 }
 
-function compileAll(routes: readonly RouteInput[], services: ReadonlyMap<string, ServiceInput>, skipped: RouteSkip[]): CompiledRoute[] {
-  const compiled: CompiledRoute[] = [];
+/** Merges two lists already in evaluation order. */
+function mergeSorted(a: readonly CompiledRoute[], b: readonly CompiledRoute[]): CompiledRoute[] {
+  const out = new Array<CompiledRoute>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = compareForEvaluation(a[i], b[j]) <= 0 ? a[i++] : b[j++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
+}
+
+/**
+ * Every compiled part in evaluation order. With the previous router's order, the parts kept
+ * from it stay in that order and only the new ones are sorted and merged in.
+ */
+function compileAll(
+  routes: readonly RouteInput[],
+  services: ReadonlyMap<string, ServiceInput>,
+  skipped: RouteSkip[],
+  previousOrder: readonly CompiledRoute[] | undefined,
+): CompiledRoute[] {
+  const parts: CompiledRoute[] = [];
   for (const route of routes) {
     if (!route.protocols.some((p) => HTTP_PROTOCOLS.has(p))) continue;
     const service = serviceOf(route, services);
@@ -76,11 +100,14 @@ function compileAll(routes: readonly RouteInput[], services: ReadonlyMap<string,
     const result = compileParts(route, service);
     // A route whose regex cannot compile is left out entirely, as Kong drops a route whose expression fails.
     if ('error' in result) skipped.push({ routeId: route.id, reason: result.error });
-    else for (const part of result.parts) compiled.push({ ...part });
+    else for (const part of result.parts) parts.push(part);
   }
-  compiled.sort(compareForEvaluation);
-  compiled.forEach((route, rank) => (route.rank = rank));
-  return compiled;
+  if (!previousOrder) return parts.sort(compareForEvaluation);
+  const current = new Set(parts);
+  const before = new Set(previousOrder);
+  const kept = previousOrder.filter((part) => current.has(part));
+  const added = parts.filter((part) => !before.has(part)).sort(compareForEvaluation);
+  return mergeSorted(kept, added);
 }
 
 function onlyHttps(route: RouteInput): boolean {
@@ -119,7 +146,9 @@ export function compileRouter(
   options: RouterOptions = {},
 ): Router {
   const skipped: RouteSkip[] = [];
-  const compiled = compileAll(routes, services, skipped);
+  const order = compileAll(routes, services, skipped, options.previous ? evaluationOrders.get(options.previous) : undefined);
+  // Each router ranks its own copies: the shared parts stay untouched for the router still serving.
+  const compiled = order.map((part, rank) => ({ ...part, rank }));
   const index = new RouteIndex(compiled);
   const plan = planCacheKey(compiled);
   const cache = new LruCache<string, RouteMatch | false>(options.cacheSize ?? defaultCacheSize(compiled.length));
@@ -144,7 +173,7 @@ export function compileRouter(
     return null;
   }
 
-  return {
+  const router: Router = {
     skipped,
     size: compiled.length,
     match(req: RouterRequest): RouteMatch | null {
@@ -156,4 +185,6 @@ export function compileRouter(
       return result;
     },
   };
+  evaluationOrders.set(router, order);
+  return router;
 }

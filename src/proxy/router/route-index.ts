@@ -8,10 +8,22 @@
 import type { CompiledRoute } from './compile-route.js';
 import { PathIndex } from './path-index.js';
 
+/** Keys per compiled host list, which successive routers share for an unchanged route. */
+const keysByHosts = new WeakMap<readonly unknown[], string[] | null>();
+
 function bucketKeys(route: CompiledRoute): string[] | null {
   if (!route.hosts) return null;
+  let keys = keysByHosts.get(route.hosts);
+  if (keys === undefined) {
+    keys = hostKeys(route.hosts);
+    keysByHosts.set(route.hosts, keys);
+  }
+  return keys;
+}
+
+function hostKeys(hosts: NonNullable<CompiledRoute['hosts']>): string[] | null {
   const keys = new Set<string>();
-  for (const pattern of route.hosts) {
+  for (const pattern of hosts) {
     if (pattern.kind === 'exact') keys.add(`=${pattern.value}`);
     else if (pattern.kind === 'suffix' && pattern.value.startsWith('.')) keys.add(`*${pattern.value}`);
     else if (pattern.kind === 'prefix' && pattern.value.endsWith('.')) keys.add(`${pattern.value}*`);

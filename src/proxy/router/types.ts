@@ -109,4 +109,9 @@ export interface RouterOptions {
    * Set true to honour v1 as the legacy `traditional` router did.
    */
   honourPathHandlingV1?: boolean;
+  /**
+   * The router being replaced: parts compiled from the same (frozen) route and service objects
+   * keep their order from it and only new ones are sorted in. Matching is unaffected.
+   */
+  previous?: Router;
 }
