@@ -5,6 +5,6 @@ export { SqlEntityReader, emptyReader, lazyReader, type EntityReader, type TagQu
 export { keyFromPath, keyObject } from './keys.js';
 export { kongErrors, errorNameOverride, luaInline } from './kong-errors.js';
 export { entityTablesDdl, tableStatements, dependencyOrder } from './ddl.js';
-export { entityTablesMigration, entityTablesMigrationSet } from './table-migrations.js';
+export { entityColumnsMigration, entityTablesMigration, entityTablesMigrationSet } from './table-migrations.js';
 export { columnsOf, type Column } from './columns.js';
 export type { EntityKey, IdKey, FieldKey, ForeignFilter, Json, RowQuery, TagRow } from './sql.js';

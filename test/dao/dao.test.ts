@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import '../../src/schema/index.js';
 import { getEntity, registerEntity } from '../../src/schema/index.js';
-import { Dao, EntityEvents, entityTablesDdl, type EntityChange, type EntityReader } from '../../src/dao/index.js';
+import { Dao, EntityEvents, entityColumnsMigration, entityTablesDdl, type EntityChange, type EntityReader } from '../../src/dao/index.js';
+import { schemaViolation } from '../../src/schema/index.js';
 import { DATASTORE_KINDS, openTestDatastore, type TestDatastore } from '../harness/datastores.js';
 
 describe('generated DDL', () => {
@@ -85,6 +86,52 @@ describe.each(DATASTORE_KINDS)('Dao on %s', (kind) => {
     expect(tok).toMatchObject({ token: 't1', scopes: ['a', 'b'], extra: { n: 1 } });
     await dao.delete('consumers', { id: c.id as string });
     expect(await dao.select(def, { id: tok.id as string })).toBeNull();
+  });
+
+  it('write checks run before validation on every write, with the stored entity under an update', async () => {
+    const seen: unknown[] = [];
+    const remove = dao.addWriteCheck((entity, candidate) => {
+      if (entity.name !== 'consumers') return;
+      seen.push(candidate.username);
+      if (candidate.username === 'forbidden') throw schemaViolation({ username: 'not here' });
+    });
+    try {
+      await expect(dao.insert('consumers', { username: 'forbidden', custom_id: 5 })).rejects.toMatchObject({ code: 2, fields: { username: 'not here' } });
+      const ok = await dao.insert('consumers', { username: 'allowed' });
+      await expect(dao.update('consumers', { id: ok.id as string }, { username: 'forbidden' })).rejects.toMatchObject({ fields: { username: 'not here' } });
+      await dao.update('consumers', { id: ok.id as string }, { custom_id: 'c' });
+      await expect(dao.upsert('consumers', { field: 'username', value: 'forbidden' }, {})).rejects.toMatchObject({ code: 2 });
+      expect(seen).toEqual(['forbidden', 'allowed', 'forbidden', 'allowed', 'forbidden']);
+    } finally {
+      remove();
+    }
+    expect((await dao.insert('consumers', { username: 'forbidden' })).username).toBe('forbidden');
+  });
+
+  it('ttl entities: an expiry column added to an older table; expired rows are hidden and purged', async () => {
+    const def = registerEntity({
+      name: 'dao_test_expiring',
+      adminPath: 'dao-test-expiring',
+      ttl: true,
+      fields: { id: { type: 'string', uuid: true, auto: true }, token: { type: 'string', required: true, unique: true } },
+    });
+    // A table from before the entity had a ttl: only its declared fields.
+    await t.datastore.query('CREATE TABLE dao_test_expiring (id uuid PRIMARY KEY, token text UNIQUE)');
+    for (const sql of entityColumnsMigration('test', () => ['dao_test_expiring']).up) await t.datastore.query(sql);
+    for (const sql of entityColumnsMigration('test', () => ['dao_test_expiring']).up) await t.datastore.query(sql);
+    const lasting = await dao.insert(def, { token: 'lasting', ttl: 100 });
+    expect(lasting.ttl).toBeGreaterThan(90);
+    const doomed = await dao.insert(def, { token: 'doomed', ttl: 100 });
+    await t.datastore.query("UPDATE dao_test_expiring SET ttl = now() - interval '1 second' WHERE id = $1", [doomed.id]);
+    expect(await dao.select(def, { id: doomed.id as string })).toBeNull();
+    expect((await dao.page(def)).data.map((r) => r.token)).toEqual(['lasting']);
+    expect(await dao.count(def)).toBe(1);
+    const before = changes.length;
+    const again = await dao.insert(def, { token: 'doomed' });
+    expect(again.ttl).toBeNull();
+    expect(changes.slice(before).map((c) => [c.op, c.id])).toEqual([['create', again.id], ['delete', doomed.id]]);
+    const raw = await t.datastore.query<{ n: string | number }>('SELECT count(*) AS n FROM dao_test_expiring');
+    expect(Number(raw.rows[0].n)).toBe(2);
   });
 });
 
