@@ -156,6 +156,10 @@ describe('errors', () => {
   it('rejects text that is not a configuration with Kong parse messages', () => {
     expect(failure('- just\n- a list\n').fields).toEqual({ error: 'failed parsing declarative configuration: expected an object' });
     expect(failure('services: [').fields?.error).toMatch(/^failed parsing declarative configuration: /);
+    expect(failure('_format_version: "3.0"\nservices:\n  - name: a\n   bad: [\n').fields?.error).toMatch(/\(line \d+, column \d+\)$/);
+    // JSON with a byte-order mark, and a flow mapping that is YAML but not JSON, both parse.
+    expect(parseDeclarative('\uFEFF{"_format_version": "3.0", "services": []}').rows.services).toEqual([]);
+    expect(parseDeclarative('{_format_version: "3.0", services: []}').rows.services).toEqual([]);
     expect(failure({ services: [] }).fields).toEqual({ _format_version: 'required field missing' });
     expect(failure({ _format_version: '4.0' }).fields).toEqual({ _format_version: 'expected one of: 1.1, 2.1, 3.0' });
   });
