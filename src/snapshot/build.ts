@@ -19,6 +19,11 @@ export interface BuildOptions {
   /** Balancers of the snapshot being replaced: reused when their upstream and targets are unchanged, so health state survives unrelated changes. */
   previous?: ConfigSnapshot | null;
   balancerDeps?: BalancerDeps;
+  /**
+   * The caller hands `input` over and never touches it again (a fresh datastore read, a parsed
+   * file, rows received from the primary): its rows are frozen in place instead of copied.
+   */
+  adoptRows?: boolean;
 }
 
 /** A snapshot plus what the manager must do to its balancers once it is swapped in. */
@@ -134,7 +139,7 @@ function sameLists(a: EntityRows, b: EntityRows | undefined, entities: readonly 
  */
 export function buildSnapshot(input: EntityRows, opts: BuildOptions): BuiltSnapshot {
   const previous = opts.previous ?? null;
-  const rows = freezeRows(input, previous?.rows, (entity) => primaryKeyOf(entity) ?? 'id');
+  const rows = freezeRows(input, { previous: previous?.rows, primaryKey: (entity) => primaryKeyOf(entity) ?? 'id', adopt: opts.adoptRows });
   const version = hashEntities(rows);
   const before = previous ? inputsOf.get(previous) : undefined;
   const prevRows = before?.rows;

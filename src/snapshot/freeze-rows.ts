@@ -27,12 +27,12 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** A deep-frozen copy of one row, or the row itself when it already is one. */
-export function frozenRow(row: Row): Row {
+/** A deep-frozen copy of one row (with `adopt`, the row itself frozen in place), or the row when it already is one. */
+export function frozenRow(row: Row, adopt = false): Row {
   if (snapshotRows.has(row)) return row;
-  const copy = frozenCopy(row) as Row;
-  snapshotRows.add(copy);
-  return copy;
+  const frozen = adopt ? deepFreeze(row) : (frozenCopy(row) as Row);
+  snapshotRows.add(frozen);
+  return frozen;
 }
 
 /** Deep equality of two JSON values, key order aside. */
@@ -57,7 +57,7 @@ function sameJson(a: unknown, b: unknown): boolean {
  * before is the previous list: a full reload (datastore resync, rows shipped to a worker) then
  * reuses what was compiled from unchanged entities as an incremental rebuild does.
  */
-function frozenList(list: readonly Row[], previous: readonly Row[] | undefined, pk: string): readonly Row[] {
+function frozenList(list: readonly Row[], previous: readonly Row[] | undefined, pk: string, adopt: boolean): readonly Row[] {
   if (snapshotRows.has(list)) return list;
   let prevByKey: Map<unknown, Row> | null = null;
   const reused = new Set<Row>();
@@ -77,7 +77,7 @@ function frozenList(list: readonly Row[], previous: readonly Row[] | undefined, 
         continue;
       }
     }
-    out[i] = frozenRow(row);
+    out[i] = frozenRow(row, adopt);
   }
   if (previous && reused.size === list.length && previous.length === list.length) return previous;
   Object.freeze(out);
@@ -85,13 +85,23 @@ function frozenList(list: readonly Row[], previous: readonly Row[] | undefined, 
   return out;
 }
 
+export interface FreezeOptions {
+  /** The rows of the snapshot being replaced. */
+  previous?: EntityRows;
+  primaryKey?: (entity: string) => string;
+  /** The caller hands the rows over (a fresh datastore read, a parsed file): freeze them in place instead of copying. */
+  adopt?: boolean;
+}
+
 /**
  * The snapshot's own immutable copy of its input. Lists and rows that come from an earlier
  * snapshot (an incremental rebuild patches only what changed) are shared, not copied, so their
  * compiled parts and digests can be reused by identity.
  */
-export function freezeRows(input: EntityRows, previous?: EntityRows, primaryKey: (entity: string) => string = () => 'id'): EntityRows {
+export function freezeRows(input: EntityRows, opts: FreezeOptions = {}): EntityRows {
   const out: Record<string, readonly Row[]> = {};
-  for (const entity of Object.keys(input)) out[entity] = frozenList(input[entity], previous?.[entity], primaryKey(entity));
+  for (const entity of Object.keys(input)) {
+    out[entity] = frozenList(input[entity], opts.previous?.[entity], opts.primaryKey?.(entity) ?? 'id', opts.adopt ?? false);
+  }
   return Object.freeze(out);
 }

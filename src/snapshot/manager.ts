@@ -30,7 +30,10 @@ export interface SnapshotManager {
   applyChange(change: EntityChange): void;
   /** Rebuilds from the source now and swaps; resolves with the snapshot in force afterwards. */
   refresh(): Promise<ConfigSnapshot>;
-  /** Builds from rows (declarative config, a control plane) and swaps; throws if they do not compile. */
+  /**
+   * Builds from rows (declarative config, a control plane) and swaps; throws if they do not
+   * compile. The rows are taken over and frozen in place: pass a copy if you keep changing them.
+   */
   load(rows: EntityRows): ConfigSnapshot;
   stop(): Promise<void>;
 }
@@ -47,6 +50,7 @@ export interface ManagerOptions extends Omit<BuildOptions, 'previous'> {
 }
 
 /** Holds the current snapshot and swaps it atomically when the configuration changes. */
+/** `initial`, and what `source` returns, are taken over and frozen in place. */
 export function createSnapshotManager(initial: EntityRows, opts: ManagerOptions): SnapshotManager {
   const listeners = new Set<SwapListener>();
   const debounceMs = opts.debounceMs ?? 5;
@@ -90,8 +94,8 @@ export function createSnapshotManager(initial: EntityRows, opts: ManagerOptions)
     else persistTimer = setTimeout(() => flushPersist(prefix), wait);
   };
 
-  const swap = (rows: EntityRows): ConfigSnapshot => {
-    const built = buildSnapshot(rows, { ...opts, previous: current });
+  const swap = (rows: EntityRows, adoptRows: boolean): ConfigSnapshot => {
+    const built = buildSnapshot(rows, { ...opts, previous: current, adoptRows });
     const previous = current;
     current = built.snapshot;
     for (const b of built.created) b.start();
@@ -115,7 +119,7 @@ export function createSnapshotManager(initial: EntityRows, opts: ManagerOptions)
   const rebuildFromSource = async (): Promise<void> => {
     if (!opts.source || stopped) return;
     const rows = await opts.source();
-    if (!stopped) swap(rows);
+    if (!stopped) swap(rows, true);
   };
 
   const dirty = () => (reloadWanted && !!opts.source) || changes.length > 0;
@@ -132,7 +136,8 @@ export function createSnapshotManager(initial: EntityRows, opts: ManagerOptions)
     }
     const batch = changes.splice(0);
     try {
-      swap(patchRows(current!.rows, batch));
+      // Rows of change events are the DAO's, which also answers the Admin request with them: copied.
+      swap(patchRows(current!.rows, batch), false);
     } catch (err) {
       // The patched rows do not compile (a change event out of step with the datastore): read it all.
       if (opts.source) reloadWanted = true;
@@ -169,7 +174,7 @@ export function createSnapshotManager(initial: EntityRows, opts: ManagerOptions)
     if (!timer && !running) timer = setTimeout(drain, debounceMs);
   };
 
-  swap(initial);
+  swap(initial, true);
 
   return {
     current: () => current!,
@@ -200,7 +205,7 @@ export function createSnapshotManager(initial: EntityRows, opts: ManagerOptions)
       await rebuildFromSource();
       return current!;
     },
-    load: (rows) => swap(rows),
+    load: (rows) => swap(rows, true),
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
