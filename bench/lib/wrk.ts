@@ -20,9 +20,19 @@ function toMs(value: string): number {
   return m[2] === 'us' ? n / 1000 : m[2] === 's' ? n * 1000 : n;
 }
 
-export function runWrk(url: string, opts: { seconds?: number; connections?: number; threads?: number; headers?: string[] } = {}): WrkResult {
+export interface WrkOptions {
+  seconds?: number;
+  connections?: number;
+  threads?: number;
+  headers?: string[];
+  /** A wrk Lua script (e.g. rotating API keys). */
+  script?: string;
+}
+
+export function runWrk(url: string, opts: WrkOptions = {}): WrkResult {
   const args = ['-t', String(opts.threads ?? 1), '-c', String(opts.connections ?? 50), '-d', `${opts.seconds ?? 5}s`, '--latency'];
   for (const h of opts.headers ?? []) args.push('-H', h);
+  if (opts.script) args.push('-s', opts.script);
   args.push(url);
   const out = execFileSync('wrk', args, { encoding: 'utf8' });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);

@@ -105,6 +105,51 @@ export class PluginRunner {
     return r.collected === null && r.snapshot.plugins.globals('response').length > 0;
   }
 
+  /**
+   * A later phase without promises while every handler returns synchronously (most header
+   * filters do): null when it ran to the end, else a promise for the rest of the chain.
+   */
+  runLaterSync(r: ProxyRequest, phase: 'headerFilter'): Promise<void> | null {
+    const list = this.later(r, phase);
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i];
+      const fn = p.handler.phases[phase];
+      if (!fn) continue;
+      r.currentPlugin = p;
+      let out: unknown;
+      try {
+        out = fn(this.pdk(r), p.conf);
+      } catch (err) {
+        this.reportLaterFailure(r, p, phase, err);
+      } finally {
+        r.currentPlugin = null;
+      }
+      if (isThenable(out)) return this.finishLater(r, p, phase, out, list, i + 1);
+    }
+    return null;
+  }
+
+  private async finishLater(r: ProxyRequest, p: ResolvedPlugin, phase: Phase, pending: PromiseLike<unknown>, list: readonly ResolvedPlugin[], from: number): Promise<void> {
+    // As in invoke: the plugin stays current until its promise settles (kong.ctx.plugin after an await).
+    r.currentPlugin = p;
+    try {
+      await pending;
+    } catch (err) {
+      this.reportLaterFailure(r, p, phase, err);
+    } finally {
+      r.currentPlugin = null;
+    }
+    for (let i = from; i < list.length; i++) if (list[i].handler.phases[phase]) await this.invoke(r, list[i], phase, false);
+  }
+
+  private reportLaterFailure(r: ProxyRequest, p: ResolvedPlugin, phase: Phase, err: unknown): void {
+    if (err instanceof ExitSignal) {
+      this.node.log.error({ plugin: p.name, phase, request_id: r.id }, `plugin '${p.name}' called kong.response.exit in the ${phase} phase, where it has no effect`);
+      return;
+    }
+    this.node.log.error({ plugin: p.name, phase, request_id: r.id, err: errorMessage(err), stack: err instanceof Error ? err.stack : undefined }, `plugin '${p.name}' failed in ${phase}`);
+  }
+
   async runLater(r: ProxyRequest, phase: 'response' | 'headerFilter' | 'bodyFilter'): Promise<void> {
     for (const p of this.later(r, phase)) {
       if (p.handler.phases[phase]) await this.invoke(r, p, phase, false);

@@ -4,6 +4,7 @@
  * Bodies stream both ways unless a plugin buffered them.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Writable } from 'node:stream';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { Agent, type Dispatcher } from 'undici';
 import type { OutgoingHeaders } from './pipeline/request-state.js';
@@ -84,16 +85,33 @@ function depthChecker(depth: number | null) {
   };
 }
 
+function originOf(scheme: string, address: string, port: number): string {
+  const host = address.includes(':') && !address.startsWith('[') ? `[${address}]` : address;
+  return `${scheme}://${host}:${port}`;
+}
+
 export class UpstreamAgents {
-  private readonly agents = new Map<string, Agent>();
+  private readonly agents = new Map<string | number, Agent>();
 
   constructor(private readonly keepalive: KeepaliveSettings) {}
 
+  private readonly tlsKeys = new WeakMap<UpstreamTlsOptions, string>();
+
+  private agentKey(req: ForwardRequest): string | number {
+    const tls = req.scheme === 'https' ? req.tls : null;
+    if (!tls) return req.connectTimeout;
+    // The options object is made once per service and snapshot, so its key is too.
+    let tlsKey = this.tlsKeys.get(tls);
+    if (tlsKey === undefined) {
+      tlsKey = `${tls.verify}|${tls.verifyDepth}|${tls.ca?.join('') ?? ''}|${tls.clientCert?.cert ?? ''}`;
+      this.tlsKeys.set(tls, tlsKey);
+    }
+    return `${req.connectTimeout}|${tlsKey}`;
+  }
+
   private agentFor(req: ForwardRequest): Agent {
     const tls = req.scheme === 'https' ? req.tls : null;
-    const key = tls
-      ? `${req.connectTimeout}|${tls.verify}|${tls.verifyDepth}|${tls.ca?.join('') ?? ''}|${tls.clientCert?.cert ?? ''}`
-      : `${req.connectTimeout}`;
+    const key = this.agentKey(req);
     let agent = this.agents.get(key);
     if (!agent) {
       const connect: Record<string, unknown> = { timeout: req.connectTimeout };
@@ -121,12 +139,9 @@ export class UpstreamAgents {
     return agent;
   }
 
-  /** Sends one request; rejects with the raw error (classify it with classifyFailure). */
-  async send(req: ForwardRequest): Promise<UpstreamAnswer> {
-    const agent = this.agentFor(req);
-    const host = req.address.includes(':') && !req.address.startsWith('[') ? `[${req.address}]` : req.address;
+  private options(req: ForwardRequest): Dispatcher.RequestOptions {
     const options: Dispatcher.RequestOptions = {
-      origin: `${req.scheme}://${host}:${req.port}`,
+      origin: originOf(req.scheme, req.address, req.port),
       path: req.target,
       method: req.method as Dispatcher.HttpMethod,
       headers: req.headers,
@@ -137,8 +152,23 @@ export class UpstreamAgents {
       reset: this.keepalive.poolSize === 0,
     };
     if (req.scheme === 'https' && req.servername) (options as { servername?: string }).servername = req.servername;
-    const res = await agent.request(options);
+    return options;
+  }
+
+  /** Sends one request; rejects with the raw error (classify it with classifyFailure). */
+  async send(req: ForwardRequest): Promise<UpstreamAnswer> {
+    const res = await this.agentFor(req).request(this.options(req));
     return { status: res.statusCode, headers: res.headers as OutgoingHeaders, body: res.body };
+  }
+
+  /**
+   * Sends one request and writes the answer's body straight into the Writable `sink` returns
+   * (undici's stream(): no intermediate Readable, no stream pipeline). Resolves once the sink
+   * finished; rejects with the raw error, before `sink` ran (nothing received: retryable) or
+   * after (the body broke off: undici destroyed the sink).
+   */
+  stream(req: ForwardRequest, sink: (status: number, headers: OutgoingHeaders) => Writable): Promise<unknown> {
+    return this.agentFor(req).stream(this.options(req), (data) => sink(data.statusCode, data.headers as OutgoingHeaders));
   }
 
   async close(): Promise<void> {

@@ -15,28 +15,33 @@ function connectionTokens(value: string | string[] | undefined): Set<string> | n
   return out.size ? out : null;
 }
 
-/** The client's headers minus hop-by-hop ones (and those its Connection header names). */
+/**
+ * The client's headers minus hop-by-hop ones (and those its Connection header names), as a new
+ * object plugins may change; repeated lines stay separate.
+ */
 export function upstreamHeadersFrom(r: ProxyRequest): OutgoingHeaders {
-  const raw = r.req.rawHeaders;
-  const named = connectionTokens(r.req.headers.connection);
+  const incoming = r.headers();
+  const connection = incoming.connection;
+  const named = connection === undefined ? null : connectionTokens(connection);
   const out: OutgoingHeaders = {};
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i].toLowerCase();
-    if (HOP_BY_HOP.has(name) || named?.has(name)) continue;
-    const prev = out[name];
-    if (prev === undefined) out[name] = raw[i + 1];
-    else if (Array.isArray(prev)) prev.push(raw[i + 1]);
-    else out[name] = [prev, raw[i + 1]];
+  for (const name in incoming) {
+    if (HOP_BY_HOP.has(name) || (named !== null && named.has(name))) continue;
+    const v = incoming[name];
+    out[name] = typeof v === 'string' ? v : [...v];
   }
   return out;
 }
 
-export function stripResponseHopByHop(headers: OutgoingHeaders): OutgoingHeaders {
-  const named = connectionTokens(headers.connection);
-  for (const name of Object.keys(headers)) {
-    if (RESPONSE_HOP_BY_HOP.has(name) || named?.has(name)) delete headers[name];
+/** A copy of the upstream's response headers without the hop-by-hop ones. */
+export function responseHeadersFrom(upstream: OutgoingHeaders): OutgoingHeaders {
+  const connection = upstream.connection;
+  const named = connection === undefined ? null : connectionTokens(connection);
+  const out: OutgoingHeaders = {};
+  for (const name in upstream) {
+    if (RESPONSE_HOP_BY_HOP.has(name) || (named !== null && named.has(name))) continue;
+    out[name] = upstream[name];
   }
-  return headers;
+  return out;
 }
 
 function hostWithoutPort(host: string): string {

@@ -1,14 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { PluginRunner } from '../../plugins/runner.js';
 import type { SnapshotManager } from '../../snapshot/manager.js';
 import { peerKey, type Balancer, type PickContext, type PickResult } from '../balancer/index.js';
-import { classifyFailure, type UpstreamAgents, type UpstreamAnswer, type UpstreamTlsOptions } from '../upstream.js';
+import { classifyFailure, type UpstreamAgents, type UpstreamTlsOptions } from '../upstream.js';
 import { MESSAGES } from './error-body.js';
-import { addForwardingHeaders, stripResponseHopByHop, upstreamHeadersFrom, upstreamHostHeader } from './forward-headers.js';
-import { ExitSignal, ProxyRequest, type UpstreamTry } from './request-state.js';
+import { addForwardingHeaders, responseHeadersFrom, upstreamHeadersFrom, upstreamHostHeader } from './forward-headers.js';
+import { BodyCollector } from './body-collector.js';
+import { ExitSignal, ProxyRequest, type OutgoingHeaders, type UpstreamTry } from './request-state.js';
 import { applyPending, errorExit, finishHeaders, runPhases, sendOwnResponse, writeBuffered } from './respond.js';
 import type { ProxySettings } from './settings.js';
 import { openUpgrade, splice } from './websocket.js';
@@ -17,6 +19,19 @@ import { openUpgrade, splice } from './websocket.js';
 export interface UpgradeRequest {
   socket: import('node:stream').Duplex;
   head: Buffer;
+}
+
+/** The Writable an upstream body is written into, and what remains to do once it finished. */
+interface ResponseSink {
+  writable: Writable;
+  done: (() => Promise<void>) | null;
+}
+
+const NO_PEERS_TRIED: Set<string> = new Set();
+
+/** TLS SNI is the Host sent upstream without its port or IPv6 brackets. */
+function tlsServerName(hostHeader: string): string {
+  return hostHeader.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
 }
 
 /** nginx's proxy_next_upstream does not resend a non-idempotent request once it was sent. */
@@ -178,7 +193,7 @@ export class ProxyPipeline {
       if (outcome.kind === 'response') {
         const answer = outcome.response;
         if (dest.pick && balancer) balancer.report(dest.pick, { kind: 'http', status: answer.statusCode ?? 502 });
-        r.response = { status: answer.statusCode ?? 502, headers: stripResponseHopByHop({ ...(answer.headers as Record<string, string | string[]>) }), body: null, source: 'service', upstreamStatus: answer.statusCode };
+        r.response = { status: answer.statusCode ?? 502, headers: responseHeadersFrom(answer.headers as OutgoingHeaders), body: null, source: 'service', upstreamStatus: answer.statusCode };
         finishHeaders(r, true);
         r.res!.writeHead(r.response.status, r.response.headers);
         await pipeline(answer, r.res!).catch(() => r.res!.destroy());
@@ -257,11 +272,13 @@ export class ProxyPipeline {
     const upstreamName = up.upstreamName ?? (up.target ? null : (service.host as string));
     const balancer = upstreamName ? r.snapshot.balancers.get(upstreamName) : undefined;
     const tries = 1 + (Number.isInteger(service.retries) ? (service.retries as number) : 5);
-    const tried = new Set<string>();
+    const tried = balancer ? new Set<string>() : NO_PEERS_TRIED;
     const tls = this.tlsOptions(r);
     const streamBody = up.body === null && hasClientBody(r.req);
     const idempotent = IDEMPOTENT.has(up.method);
     const target = up.query === null ? up.path : `${up.path}?${up.query}`;
+    const connectTimeout = Number(service.connect_timeout ?? 60000);
+    const readTimeout = Number(service.read_timeout ?? 60000);
     r.proxyLatency = r.elapsedMs();
 
     for (let attempt = 0; attempt < tries; attempt++) {
@@ -273,27 +290,46 @@ export class ProxyPipeline {
       up.headers.host = hostHeader;
       r.upstreamAddress = { ip: dest.address, port: dest.port };
       const sentAt = performance.now();
-      let answer: UpstreamAnswer;
+      let sink: ResponseSink | null = null;
       try {
-        answer = await this.deps.agents.send({
-          scheme: up.scheme,
-          address: dest.address,
-          port: dest.port,
-          servername: hostHeader.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''),
-          method: up.method,
-          target,
-          headers: up.headers,
-          body: up.body ?? (streamBody ? r.req : null),
-          connectTimeout: Number(service.connect_timeout ?? 60000),
-          readTimeout: Number(service.read_timeout ?? 60000),
-          tls,
-        });
+        await this.deps.agents.stream(
+          {
+            scheme: up.scheme,
+            address: dest.address,
+            port: dest.port,
+            servername: up.scheme === 'https' ? tlsServerName(hostHeader) : undefined,
+            method: up.method,
+            target,
+            headers: up.headers,
+            body: up.body ?? (streamBody ? r.req : null),
+            connectTimeout,
+            readTimeout,
+            tls,
+          },
+          (status, headers) => {
+            r.upstreamAnsweredHr = performance.now();
+            r.upstreamLatency = Math.round(r.upstreamAnsweredHr - sentAt);
+            if (dest.pick && balancer) {
+              balancer.report(dest.pick, { kind: 'http', status });
+              balancer.observeLatency(dest.pick, r.upstreamLatency);
+            }
+            sink = this.sinkFor(r, status, headers, dest.pick);
+            return sink.writable;
+          },
+        );
       } catch (err) {
+        if (sink) {
+          // Upstream reset or read timeout mid-body, or the client went away: the connection is cut, as nginx does.
+          if (dest.pick && balancer) balancer.release(dest.pick);
+          this.deps.log.info({ request_id: r.id, err: errorMessage(err) }, 'response stream interrupted');
+          r.res!.destroy();
+          return;
+        }
         const failure = classifyFailure(err);
+        const timedOut = failure.kind === 'timeout' || (failure.kind === 'connect' && failure.timeout);
         attemptLog.error = failure.code;
-        attemptLog.failedStatus = failure.kind === 'timeout' || (failure.kind === 'connect' && failure.timeout) ? 504 : 502;
+        attemptLog.failedStatus = timedOut ? 504 : 502;
         if (dest.pick && balancer) {
-          const timedOut = failure.kind === 'timeout' || (failure.kind === 'connect' && failure.timeout);
           balancer.report(dest.pick, timedOut ? { kind: 'timeout' } : { kind: 'tcp_failure' });
           balancer.release(dest.pick);
           tried.add(peerKey(dest.pick));
@@ -303,18 +339,12 @@ export class ProxyPipeline {
         const bodyReplayable = !streamBody || !r.req.readableDidRead;
         const retryable = failure.kind === 'connect' || idempotent;
         if (attempt + 1 < tries && retryable && bodyReplayable) continue;
-        const timedOut = failure.kind === 'timeout' || (failure.kind === 'connect' && failure.timeout);
         // nginx-level errors: the format falls back to error_default_type (spec §3.8).
         return this.exit(r, errorExit(r, timedOut ? 504 : 502, timedOut ? MESSAGES.timeout : MESSAGES.badGateway, r.settings.errorDefaultType));
       }
-      r.upstreamAnsweredHr = performance.now();
-      r.upstreamLatency = Math.round(r.upstreamAnsweredHr - sentAt);
-      if (dest.pick && balancer) {
-        balancer.report(dest.pick, { kind: 'http', status: answer.status });
-        balancer.observeLatency(dest.pick, r.upstreamLatency);
-      }
       try {
-        await this.respond(r, answer, dest.pick);
+        const done = (sink as ResponseSink | null)?.done;
+        if (done) await done();
       } finally {
         if (dest.pick && balancer) balancer.release(dest.pick);
       }
@@ -322,34 +352,56 @@ export class ProxyPipeline {
     }
   }
 
-  private async respond(r: ProxyRequest, answer: UpstreamAnswer, pick: PickResult | null): Promise<void> {
+  /**
+   * Where the upstream body goes, decided when its headers arrive. Without plugins that need the
+   * body or an asynchronous header filter, the client response itself: undici writes each chunk
+   * into it, as the minimal proxy does.
+   */
+  private sinkFor(r: ProxyRequest, status: number, upstreamHeaders: OutgoingHeaders, pick: PickResult | null): ResponseSink {
     const { runner } = this.deps;
-    const upstreamHeaders = answer.headers;
-    const headers = stripResponseHopByHop({ ...upstreamHeaders });
-    r.response = { status: answer.status, headers, body: null, source: 'service', upstreamStatus: answer.status, upstreamHeaders };
+    const res = r.res!;
+    const headers = responseHeadersFrom(upstreamHeaders);
+    r.response = { status, headers, body: null, source: 'service', upstreamStatus: status, upstreamHeaders };
     applyPending(r, headers);
     if (pick?.setCookie) {
       const prev = headers['set-cookie'];
       headers['set-cookie'] = prev === undefined ? pick.setCookie : [...(Array.isArray(prev) ? prev : [prev]), pick.setCookie];
     }
-    const buffered = runner.needsBufferedResponse(r);
-    if (buffered) {
-      r.response.body = Buffer.from(await answer.body.arrayBuffer());
-      await runPhases(r, runner, true);
-      finishHeaders(r, true);
-      writeBuffered(r);
-      return;
+    if (r.collected !== null || !r.snapshot.plugins.isEmpty) {
+      if (runner.needsBufferedResponse(r)) {
+        const collector = new BodyCollector();
+        return {
+          writable: collector,
+          done: async () => {
+            r.response!.body = collector.body();
+            await runPhases(r, runner, true);
+            finishHeaders(r, true);
+            writeBuffered(r);
+          },
+        };
+      }
+      const filtering = runner.runLaterSync(r, 'headerFilter');
+      if (filtering) {
+        // A header filter went asynchronous: hold the body until the headers are final.
+        const relay = new PassThrough();
+        const relayed = filtering.then(() => {
+          finishHeaders(r, true);
+          res.writeHead(r.response!.status, r.response!.headers);
+          return pipeline(relay, res);
+        });
+        relayed.catch(() => undefined);
+        return {
+          writable: relay,
+          done: () =>
+            relayed.catch((err) => {
+              this.deps.log.info({ request_id: r.id, err: errorMessage(err) }, 'response stream interrupted');
+              res.destroy();
+            }),
+        };
+      }
     }
-    await runPhases(r, runner, false);
     finishHeaders(r, true);
-    const res = r.res!;
-    res.writeHead(r.response.status, r.response.headers);
-    try {
-      await pipeline(answer.body, res);
-    } catch (err) {
-      // Upstream reset or read timeout mid-body, or the client went away: the connection is cut, as nginx does.
-      this.deps.log.info({ request_id: r.id, err: errorMessage(err) }, 'response stream interrupted');
-      res.destroy();
-    }
+    res.writeHead(status, headers);
+    return { writable: res, done: null };
   }
 }
