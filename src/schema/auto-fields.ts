@@ -82,8 +82,9 @@ function fill(schema: RecordSchema, data: Json, context: AutoContext, opts: Auto
       }
     }
     value = adjust(field, value, context, opts);
-    if (value === undefined) delete data[key];
-    else data[key] = value;
+    if (value !== undefined) data[key] = value;
+    // Deleting an absent key is not free in V8; most fields of an input are absent.
+    else if (Object.prototype.hasOwnProperty.call(data, key)) delete data[key];
   }
   return data;
 }

@@ -27,7 +27,7 @@ export function deepCopy<T>(v: T): T {
   if (Array.isArray(v)) return v.map(deepCopy) as T;
   if (isPlainObject(v)) {
     const out: Json = {};
-    for (const [k, x] of Object.entries(v)) out[k] = deepCopy(x);
+    for (const k of Object.keys(v)) out[k] = deepCopy(v[k]);
     return out as T;
   }
   return v;

@@ -37,7 +37,9 @@ export function validateRecord(schema: RecordSchema, input: Json, fullCheck: boo
   const sub = getSubschema(schema, input);
   const errors: ErrorTree = {};
 
-  for (const [k, v] of Object.entries(input)) {
+  // Object.keys, not entries: no pair arrays per field, on the hottest loop of validation.
+  for (const k of Object.keys(input)) {
+    const v = input[k];
     if (UNVALIDATED.has(k) || (k === 'ttl' && schema.ttl)) continue;
     const field = sub?.fields?.[k] ?? schema.fields[k];
     if (!field) {

@@ -15,6 +15,9 @@ import { schemaViolation } from './violation.js';
 import { getEntity, lookupEntity } from './registry.js';
 import { ttl as ttlField } from './typedefs.js';
 
+/** One definition, so its validation plan is built once. */
+const TTL_FIELD = ttlField();
+
 export interface ValidateOptions {
   operation: Operation;
   /** The stored entity: required for `update` (PATCH), optional for `upsert` (keeps created_at). */
@@ -86,7 +89,7 @@ export function validateEntity(entityOrName: Entity | string, input: unknown, op
 
   const errors = validateRecord(entity, data, operation !== 'update', operation === 'update') ?? {};
   if (entity.ttl && data.ttl !== undefined && data.ttl !== null) {
-    const err = validateField(ttlField(), data.ttl);
+    const err = validateField(TTL_FIELD, data.ttl);
     if (err !== undefined) errors.ttl = err;
   }
   if (Object.keys(errors).length > 0) throw schemaViolation(errors);
@@ -96,6 +99,6 @@ export function validateEntity(entityOrName: Entity | string, input: unknown, op
   // Every field present, in schema order (Kong renders unset fields as null), then extras such as ttl.
   const out: Json = {};
   for (const key of Object.keys(entity.fields)) out[key] = data[key] === undefined ? null : data[key];
-  for (const [key, value] of Object.entries(data)) if (!(key in out)) out[key] = value;
+  for (const key of Object.keys(data)) if (!(key in out)) out[key] = data[key];
   return out;
 }
