@@ -31,7 +31,8 @@ async function servedCn(node: ProxyNode, servername: string, expected: string): 
   const deadline = Date.now() + 10_000;
   let cn: string | undefined;
   do {
-    cn = (await peerCertificate(node.tlsPort, servername)).subject.CN;
+    const subject = (await peerCertificate(node.tlsPort, servername)).subject.CN;
+    cn = Array.isArray(subject) ? subject.join(',') : subject;
     if (cn === expected) return cn;
     await sleep(20);
   } while (Date.now() < deadline);
