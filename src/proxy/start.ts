@@ -77,7 +77,7 @@ export async function startProxy(ctx: GatewayContext, adminRouter: AdminRouter) 
   ctx.services.set('snapshot', manager);
   ctx.services.set('configurationHash', () => manager.current().version);
   const events = getService<EntityEvents>(ctx, 'entityEvents');
-  const unsubscribe = events?.subscribe(() => manager.invalidate());
+  const unsubscribe = events?.subscribe((change) => manager.applyChange(change));
   if (!events && ctx.datastore) log.warn('no entityEvents service: Admin API changes reach the proxy only on refresh');
 
   const counters: ServerCounters = { connectionsActive: 0, connectionsAccepted: 0, connectionsHandled: 0, totalRequests: 0 };

@@ -174,3 +174,12 @@ describe('size', () => {
     expect(built.snapshot.rows.routes).toHaveLength(10_000);
   }, 60_000);
 });
+
+describe('YAML reading', () => {
+  it('keeps dates as strings and honours anchors with merge keys', async () => {
+    const { parseDocumentText } = await import('../../src/declarative/document.js');
+    const doc = parseDocumentText('_format_version: "3.0"\ndefaults: &d {retries: 3}\nsvc:\n  <<: *d\n  name: a\ntag: 2024-01-01\n');
+    expect(doc.svc).toEqual({ retries: 3, name: 'a' });
+    expect(doc.tag).toBe('2024-01-01');
+  });
+});
