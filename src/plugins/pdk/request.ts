@@ -44,12 +44,12 @@ export class RequestPdk implements PdkRequest {
     return (this.r.isTrusted && this.r.header('x-forwarded-proto')?.toLowerCase()) || this.r.scheme;
   }
   getHost() {
-    const host = this.r.req.headers.host ?? '';
+    const host = this.r.host;
     return stripPort(host).toLowerCase();
   }
   getForwardedHost() {
     const fwd = this.r.isTrusted ? this.r.header('x-forwarded-host') : undefined;
-    return stripPort(fwd ?? this.r.req.headers.host ?? '').toLowerCase();
+    return stripPort(fwd ?? this.r.host).toLowerCase();
   }
   getPort() {
     return this.r.listenerPort;

@@ -11,7 +11,7 @@ import { parseQuery } from './query.js';
 
 /** nginx's $host: the Host header without its port, lower-cased; the listener address when absent. */
 function hostOf(r: ProxyRequest): string {
-  const host = r.req.headers.host;
+  const host = r.host;
   if (!host) return r.socket?.localAddress ?? '';
   const end = host.startsWith('[') ? host.indexOf(']') + 1 : host.indexOf(':');
   return (end > 0 ? host.slice(0, end) : host).toLowerCase();

@@ -6,6 +6,8 @@ const RESPONSE_HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connecti
 
 function connectionTokens(value: string | string[] | undefined): Set<string> | null {
   if (!value) return null;
+  // The usual values name no header to drop.
+  if (value === 'keep-alive' || value === 'close' || value === 'Keep-Alive' || value === 'Close') return null;
   const text = Array.isArray(value) ? value.join(',') : value;
   const out = new Set<string>();
   for (const t of text.split(',')) {
@@ -53,6 +55,13 @@ function hostWithoutPort(host: string): string {
   return (colon === -1 ? host : host.slice(0, colon)).toLowerCase();
 }
 
+/** `1.1 kong/3.x`: this hop in Via (RFC 9110 7.6.3), made once per HTTP version. */
+export function viaToken(r: ProxyRequest): string {
+  const v = r.req.httpVersion;
+  if (v === '1.1') return r.settings.via11;
+  return `${v === '2.0' ? '2' : v} ${r.settings.serverToken}`;
+}
+
 function first(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
@@ -63,7 +72,7 @@ function first(v: string | string[] | undefined): string | undefined {
  * always appended to, trusted or not, as nginx's $proxy_add_x_forwarded_for does.
  */
 export function addForwardingHeaders(r: ProxyRequest, h: OutgoingHeaders): void {
-  const incoming = r.req.headers;
+  const incoming = r.headers();
   const trusted = r.isTrusted;
   h['x-real-ip'] = r.clientIp;
   const xff = incoming['x-forwarded-for'];
@@ -71,7 +80,7 @@ export function addForwardingHeaders(r: ProxyRequest, h: OutgoingHeaders): void 
   h['x-forwarded-for'] = xffText ? `${xffText}, ${r.peerIp}` : r.peerIp;
   const keep = (name: string) => (trusted ? first(incoming[name]) : undefined);
   h['x-forwarded-proto'] = keep('x-forwarded-proto') ?? r.scheme;
-  h['x-forwarded-host'] = keep('x-forwarded-host') ?? hostWithoutPort(incoming.host ?? '');
+  h['x-forwarded-host'] = keep('x-forwarded-host') ?? hostWithoutPort(r.host);
   h['x-forwarded-port'] = keep('x-forwarded-port') ?? String(r.listenerPort);
   h['x-forwarded-path'] = keep('x-forwarded-path') ?? r.rawPath;
   const prefix = keep('x-forwarded-prefix') ?? (r.match?.prefix && r.match.prefix !== '/' ? r.match.prefix : undefined);
@@ -79,7 +88,7 @@ export function addForwardingHeaders(r: ProxyRequest, h: OutgoingHeaders): void 
   else delete h['x-forwarded-prefix'];
   if (r.settings.add.via) {
     const via = incoming.via;
-    const ours = `${r.req.httpVersion === '2.0' ? '2' : r.req.httpVersion} ${r.settings.serverToken}`;
+    const ours = viaToken(r);
     h.via = via ? `${Array.isArray(via) ? via.join(', ') : via}, ${ours}` : ours;
   }
   if (r.settings.upstreamRequestId) h['x-kong-request-id'] = r.id;

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -8,6 +7,7 @@ import type { RouteMatch } from '../router/types.js';
 import type { Headers, Row } from '../../plugins/types.js';
 import type { ProxySettings } from './settings.js';
 import { plainIp } from './trusted-ips.js';
+import { newRequestId } from './request-id.js';
 
 const READ_MARK = Symbol('silverback.bytesReadMark');
 const WRITE_MARK = Symbol('silverback.bytesWrittenMark');
@@ -94,8 +94,8 @@ export class ProxyRequest {
   currentPlugin: ResolvedPlugin | null = null;
   /** The plugin that short-circuited, for logs. */
   exitedBy: string | null = null;
-  readonly shared: Record<string, unknown> = {};
-  readonly nginxCtx: Record<string, unknown> = {};
+  private sharedCtx: Record<string, unknown> | null = null;
+  private nginxCtxTable: Record<string, unknown> | null = null;
   private pluginCtx: Map<string, Record<string, unknown>> | null = null;
   /** kong.log.set_serialize_value calls, applied in order to every serialized record. */
   serializeValues: { key: string; value: unknown; mode: 'set' | 'add' | 'replace' }[] | null = null;
@@ -129,7 +129,7 @@ export class ProxyRequest {
     readonly settings: ProxySettings,
     readonly listenerPort: number,
   ) {
-    this.id = randomUUID().replace(/-/g, '');
+    this.id = newRequestId();
     const socket = req.socket as TLSSocket;
     this.socket = socket;
     this.scheme = socket.encrypted ? 'https' : 'http';
@@ -147,7 +147,7 @@ export class ProxyRequest {
   private realIp(): string {
     const header = this.settings.realIpHeader;
     if (!header || !this.settings.trusted.has(this.peerIp)) return this.peerIp;
-    const raw = this.req.headers[header];
+    const raw = this.headers()[header];
     const value = Array.isArray(raw) ? raw.join(',') : raw;
     if (!value) return this.peerIp;
     const parts = value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -155,6 +155,21 @@ export class ProxyRequest {
     if (!this.settings.realIpRecursive) return parts[parts.length - 1];
     for (let i = parts.length - 1; i >= 0; i--) if (!this.settings.trusted.has(parts[i])) return parts[i];
     return parts[0];
+  }
+
+  /** kong.ctx.shared: made when a plugin first asks. */
+  get shared(): Record<string, unknown> {
+    return (this.sharedCtx ??= {});
+  }
+
+  get nginxCtx(): Record<string, unknown> {
+    return (this.nginxCtxTable ??= {});
+  }
+
+  /** The first Host header as sent (port included), '' without one. */
+  get host(): string {
+    const h = this.headers().host;
+    return (typeof h === 'string' ? h : h?.[0]) ?? '';
   }
 
   get isTrusted(): boolean {

@@ -1,5 +1,6 @@
 import type { PluginRunner } from '../../plugins/runner.js';
 import { addHeader, setHeaders } from '../../plugins/pdk/headers.js';
+import { viaToken } from './forward-headers.js';
 import { defaultMessage, formatFromAccept, renderError, type ErrorFormat } from './error-body.js';
 import { ExitSignal, type OutgoingHeaders, type ProxyRequest } from './request-state.js';
 
@@ -51,7 +52,7 @@ export function finishHeaders(r: ProxyRequest, proxied: boolean): void {
   const h = r.response!.headers;
   if (proxied) {
     if (s.add.via) {
-      const ours = `${r.req.httpVersion === '2.0' ? '2' : r.req.httpVersion} ${s.serverToken}`;
+      const ours = viaToken(r);
       const via = h.via;
       h.via = via ? `${Array.isArray(via) ? via.join(', ') : via}, ${ours}` : ours;
     }

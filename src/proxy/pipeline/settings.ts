@@ -6,6 +6,8 @@ import type { ErrorFormat } from './error-body.js';
 /** Everything the request path needs from the node configuration, computed once at start. */
 export interface ProxySettings {
   readonly serverToken: string;
+  /** Via token for HTTP/1.1 clients, `1.1 kong/<version>`. */
+  readonly via11: string;
   /** Which of Kong's response headers to add (`headers` setting). */
   readonly add: {
     readonly via: boolean;
@@ -37,6 +39,7 @@ export function proxySettings(config: Config, clientCertificate: { cert: string;
   const realIp = String(config.real_ip_header ?? 'X-Real-IP').toLowerCase();
   return {
     serverToken: `kong/${KONG_COMPAT_VERSION}`,
+    via11: `1.1 kong/${KONG_COMPAT_VERSION}`,
     add: {
       via: serverTokens || has('via'),
       server: serverTokens || has('server'),
