@@ -1,4 +1,6 @@
 import { registerStartHook } from '../gateway/hooks.js';
+import { loadEntityRow } from '../snapshot/load-datastore.js';
+import { applyRemoteChanges } from './remote-changes.js';
 import type { GatewayContext } from '../gateway/context.js';
 import { loadEntitiesFromDatastore } from '../snapshot/load-datastore.js';
 import { readPersistedSnapshot } from '../snapshot/persist.js';
@@ -96,7 +98,11 @@ registerStartHook('cluster', 900, async (ctx) => {
         log: ctx.log,
       });
       ctx.services.set(ClusterServices.feed, feed);
-      stops.push(feed.onChanges(() => configChanged()));
+      const datastore = ctx.datastore!;
+      const reader = { select: (entity: string, key: { id: string }) => loadEntityRow(datastore, entity, key.id) };
+      // Single process, or a primary whose manager ships every swap to its workers.
+      const patch = manager ? applyRemoteChanges(manager, reader, ctx.log) : null;
+      stops.push(feed.onChanges((changes) => (patch ? void patch(changes) : configChanged())));
       stops.push(feed.onResync(() => configChanged()));
       const events = findEntityEvents(ctx);
       if (events) stops.push(announceEntityChanges(events, feed, ctx.log));

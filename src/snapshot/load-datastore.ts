@@ -34,3 +34,24 @@ export async function loadEntitiesFromDatastore(db: { transaction<T>(fn: (tx: Qu
     return out;
   });
 }
+
+/**
+ * One row by primary key, in exactly the shape `loadEntitiesFromDatastore` gives (for patching a
+ * snapshot from another node's change); null when it is gone or the entity has no single key.
+ */
+export async function loadEntityRow(db: Queryable, entityName: string, id: string): Promise<Row | null> {
+  const entity = listEntities().find((e) => e.name === entityName);
+  if (!entity || entity.primaryKey.length !== 1) throw new Error(`cannot read ${entityName} rows by id`);
+  const cols = columnsOf(entity);
+  const pk = cols.find((c) => c.field === entity.primaryKey[0]);
+  if (!pk) throw new Error(`no primary key column for ${entityName}`);
+  const res = await db.query<Record<string, unknown>>(
+    `SELECT ${cols.map(selectExpr).join(', ')} FROM ${quoteIdent(entity.table)} WHERE ${quoteIdent(pk.name)} = $1`,
+    [id],
+  );
+  const raw = res.rows[0];
+  if (!raw) return null;
+  const row: Record<string, unknown> = {};
+  for (const col of cols) row[col.field] = fromColumn(col, raw[col.field]);
+  return row;
+}
