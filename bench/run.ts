@@ -4,6 +4,9 @@ const benches: Record<string, () => Promise<unknown>> = {
   proxy: () => import('./proxy.js').then((m) => m.main()),
   propagation: () => import('./propagation.js').then((m) => m.main()),
   declarative: () => import('./declarative.js').then((m) => m.main()),
+  plugins: () => import('./plugins.js').then((m) => m.main()),
+  cache: () => import('./cache.js').then((m) => m.main()),
+  admin: () => import('./admin.js').then((m) => m.main()),
 };
 if (!name || !benches[name]) {
   process.stderr.write(`usage: npm run bench -- <${Object.keys(benches).join('|')}>\n`);

@@ -45,10 +45,10 @@ export async function admin(adminUrl: string, method: string, path: string, body
 }
 
 /** Waits until the proxy routes `path` (the snapshot may lag a write by a few ms across processes). */
-export async function waitForRoute(proxyPort: number, path: string, timeoutMs = 30_000): Promise<void> {
+export async function waitForRoute(proxyPort: number, path: string, timeoutMs = 30_000, headers: Record<string, string> = {}): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const res = await fetch(`http://127.0.0.1:${proxyPort}${path}`).catch(() => null);
+    const res = await fetch(`http://127.0.0.1:${proxyPort}${path}`, { headers }).catch(() => null);
     if (res) {
       await res.arrayBuffer();
       if (res.status === 200) return;
