@@ -15,11 +15,9 @@ import { errorMessage } from '../errors.js';
 import type { ProxyRequest } from '../proxy/pipeline/request-state.js';
 import { ExitSignal } from '../proxy/pipeline/request-state.js';
 import { formatFromAccept, MESSAGES, renderError } from '../proxy/pipeline/error-body.js';
-import type { ResolvedPlugin } from '../snapshot/plugin-index.js';
+import type { PluginIndex, ResolvedPlugin } from '../snapshot/plugin-index.js';
 import { createPdk, type PdkNode } from './pdk/index.js';
 import type { Pdk, Phase } from './types.js';
-
-const pdks = new WeakMap<ProxyRequest, Pdk>();
 
 function isThenable(v: unknown): v is PromiseLike<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as PromiseLike<unknown>).then === 'function';
@@ -29,13 +27,40 @@ function protocolAllows(p: ResolvedPlugin, r: ProxyRequest): boolean {
   return p.protocols.size === 0 || p.protocols.has(r.scheme);
 }
 
+const logPhases = new WeakMap<PluginIndex, boolean>();
+
 export class PluginRunner {
   constructor(private readonly node: PdkNode) {}
 
   pdk(r: ProxyRequest): Pdk {
-    let kong = pdks.get(r);
-    if (!kong) pdks.set(r, (kong = createPdk(r, this.node)));
-    return kong;
+    return (r.kong ??= createPdk(r, this.node));
+  }
+
+  /** Whether any configured plugin has a log phase (decided once per snapshot). */
+  hasLogPhase(index: PluginIndex): boolean {
+    let has = logPhases.get(index);
+    if (has === undefined) {
+      has = index.slots.some((slot) => slot.handler.phases.log !== undefined);
+      logPhases.set(index, has);
+    }
+    return has;
+  }
+
+  /** What a handler's failure means: the exit it asked for, a 500 exit, or nothing (logged). */
+  private failure(r: ProxyRequest, p: ResolvedPlugin, phase: Phase, canExit: boolean, err: unknown): ExitSignal | null {
+    if (err instanceof ExitSignal) {
+      if (canExit) {
+        r.exitedBy = p.name;
+        return err;
+      }
+      this.node.log.error({ plugin: p.name, phase, request_id: r.id }, `plugin '${p.name}' called kong.response.exit in the ${phase} phase, where it has no effect`);
+      return null;
+    }
+    this.node.log.error({ plugin: p.name, phase, request_id: r.id, err: errorMessage(err), stack: err instanceof Error ? err.stack : undefined }, `plugin '${p.name}' failed in ${phase}`);
+    if (!canExit) return null;
+    const format = formatFromAccept(r.header('accept')) ?? 'application/json';
+    const body = renderError(format, MESSAGES.unexpected, r.id);
+    return new ExitSignal(500, Buffer.from(body.body), undefined, body.contentType);
   }
 
   /** Runs one handler; returns the exit it asked for, a 500 exit if it threw, or null. */
@@ -48,27 +73,20 @@ export class PluginRunner {
       if (isThenable(out)) await out;
       return null;
     } catch (err) {
-      if (err instanceof ExitSignal) {
-        if (canExit) {
-          r.exitedBy = p.name;
-          return err;
-        }
-        this.node.log.error({ plugin: p.name, phase, request_id: r.id }, `plugin '${p.name}' called kong.response.exit in the ${phase} phase, where it has no effect`);
-        return null;
-      }
-      this.node.log.error({ plugin: p.name, phase, request_id: r.id, err: errorMessage(err), stack: err instanceof Error ? err.stack : undefined }, `plugin '${p.name}' failed in ${phase}`);
-      if (!canExit) return null;
-      const format = formatFromAccept(r.header('accept')) ?? 'application/json';
-      const body = renderError(format, MESSAGES.unexpected, r.id);
-      return new ExitSignal(500, Buffer.from(body.body), undefined, body.contentType);
+      return this.failure(r, p, phase, canExit, err);
     } finally {
       r.currentPlugin = null;
     }
   }
 
-  /** Global plugins' rewrite phase. */
-  async rewrite(r: ProxyRequest): Promise<ExitSignal | null> {
-    for (const p of r.snapshot.plugins.globals('rewrite')) {
+  /** Global plugins' rewrite phase; null (no promise) when no global plugin has one. */
+  rewrite(r: ProxyRequest): Promise<ExitSignal | null> | null {
+    const list = r.snapshot.plugins.globals('rewrite');
+    return list.length === 0 ? null : this.runRewrite(r, list);
+  }
+
+  private async runRewrite(r: ProxyRequest, list: readonly ResolvedPlugin[]): Promise<ExitSignal | null> {
+    for (const p of list) {
       if (!protocolAllows(p, r)) continue;
       const exit = await this.invoke(r, p, 'rewrite', true);
       if (exit) return exit;
@@ -76,7 +94,7 @@ export class PluginRunner {
     return null;
   }
 
-  /** The collecting access phase (see the file comment). */
+  /** The collecting access phase (see the file comment). Handlers are awaited only when they return a promise. */
   async access(r: ProxyRequest): Promise<ExitSignal | null> {
     const index = r.snapshot.plugins;
     const routeId = r.route?.id as string | undefined;
@@ -88,7 +106,18 @@ export class PluginRunner {
       const p = index.resolve(slot, routeId, serviceId, r.consumer?.id as string | undefined);
       if (!p || !protocolAllows(p, r)) continue;
       collected.push(p);
-      if (!exit) exit = await this.invoke(r, p, 'access', true);
+      if (exit) continue;
+      const fn = p.handler.phases.access;
+      if (!fn) continue;
+      r.currentPlugin = p;
+      try {
+        const out = fn(this.pdk(r), p.conf);
+        if (isThenable(out)) await out;
+      } catch (err) {
+        exit = this.failure(r, p, 'access', true, err);
+      } finally {
+        r.currentPlugin = null;
+      }
     }
     return exit;
   }
@@ -120,7 +149,7 @@ export class PluginRunner {
       try {
         out = fn(this.pdk(r), p.conf);
       } catch (err) {
-        this.reportLaterFailure(r, p, phase, err);
+        this.failure(r, p, phase, false, err);
       } finally {
         r.currentPlugin = null;
       }
@@ -135,19 +164,11 @@ export class PluginRunner {
     try {
       await pending;
     } catch (err) {
-      this.reportLaterFailure(r, p, phase, err);
+      this.failure(r, p, phase, false, err);
     } finally {
       r.currentPlugin = null;
     }
     for (let i = from; i < list.length; i++) if (list[i].handler.phases[phase]) await this.invoke(r, list[i], phase, false);
-  }
-
-  private reportLaterFailure(r: ProxyRequest, p: ResolvedPlugin, phase: Phase, err: unknown): void {
-    if (err instanceof ExitSignal) {
-      this.node.log.error({ plugin: p.name, phase, request_id: r.id }, `plugin '${p.name}' called kong.response.exit in the ${phase} phase, where it has no effect`);
-      return;
-    }
-    this.node.log.error({ plugin: p.name, phase, request_id: r.id, err: errorMessage(err), stack: err instanceof Error ? err.stack : undefined }, `plugin '${p.name}' failed in ${phase}`);
   }
 
   async runLater(r: ProxyRequest, phase: 'response' | 'headerFilter' | 'bodyFilter'): Promise<void> {
@@ -159,7 +180,7 @@ export class PluginRunner {
   /** The log phase, after the response went out; never delays or fails the request. */
   log(r: ProxyRequest): void {
     const list = this.later(r, 'log');
-    if (list.length === 0) return;
+    if (!list.some((p) => p.handler.phases.log !== undefined)) return;
     void (async () => {
       for (const p of list) if (p.handler.phases.log) await this.invoke(r, p, 'log', false);
     })();

@@ -101,13 +101,14 @@ export class ProxyPipeline {
     try {
       const snapshot = this.deps.snapshots.current();
       r = new ProxyRequest(req, res, snapshot, this.deps.settings, listenerPort);
-      if (snapshot.plugins.isEmpty) {
-        done = this.route(r, upgrade);
+      const { runner } = this.deps;
+      const plugins = !snapshot.plugins.isEmpty;
+      if (!plugins || !runner.hasLogPhase(snapshot.plugins)) {
+        done = plugins ? this.withPlugins(r, upgrade) : this.route(r, upgrade);
         // Keeps the connection's byte marks current for a later request that is logged.
         done.then(() => r.finish(), (err: unknown) => this.fail(err, res));
         return;
       }
-      const { runner } = this.deps;
       res.once('finish', () => {
         r.finish();
         runner.log(r);
@@ -120,10 +121,10 @@ export class ProxyPipeline {
     done.catch((err: unknown) => this.fail(err, res));
   }
 
-  private async withPlugins(r: ProxyRequest, upgrade: UpgradeRequest | undefined): Promise<void> {
-    const exit = await this.deps.runner.rewrite(r);
-    if (exit) return this.exit(r, exit);
-    return this.route(r, upgrade);
+  private withPlugins(r: ProxyRequest, upgrade: UpgradeRequest | undefined): Promise<void> {
+    const rewriting = this.deps.runner.rewrite(r);
+    if (rewriting === null) return this.route(r, upgrade);
+    return rewriting.then((exit) => (exit ? this.exit(r, exit) : this.route(r, upgrade)));
   }
 
   /** Routing, then (with plugins) the access phase, then the upstream. */

@@ -4,7 +4,7 @@ import type { TLSSocket } from 'node:tls';
 import type { ResolvedPlugin } from '../../snapshot/plugin-index.js';
 import type { ConfigSnapshot } from '../../snapshot/types.js';
 import type { RouteMatch } from '../router/types.js';
-import type { Headers, Row } from '../../plugins/types.js';
+import type { Headers, Pdk, Row } from '../../plugins/types.js';
 import type { ProxySettings } from './settings.js';
 import { plainIp } from './trusted-ips.js';
 import { newRequestId } from './request-id.js';
@@ -92,6 +92,8 @@ export class ProxyRequest {
   /** Plugins that will run headerFilter/bodyFilter/log (Kong's collected plugins). */
   collected: ResolvedPlugin[] | null = null;
   currentPlugin: ResolvedPlugin | null = null;
+  /** The `kong` PDK object of this request, made when the first plugin runs. */
+  kong: Pdk | null = null;
   /** The plugin that short-circuited, for logs. */
   exitedBy: string | null = null;
   private sharedCtx: Record<string, unknown> | null = null;
