@@ -25,13 +25,17 @@ export function firstHeader(h: MutableHeaders | undefined, name: string): string
 }
 
 export function setHeaders(h: MutableHeaders, headers: Headers): void {
-  for (const [k, v] of Object.entries(headers)) setHeader(h, k, v);
+  for (const k in headers) setHeader(h, k, headers[k]);
 }
 
 /** A copy safe to hand to plugin code (arrays copied too). */
 export function copyHeaders(h: MutableHeaders | undefined): Headers {
   const out: Headers = {};
   if (!h) return out;
-  for (const [k, v] of Object.entries(h)) out[k] = Array.isArray(v) ? [...v] : v;
+  // for-in over plain header maps: no entries array per call on the request path.
+  for (const k in h) {
+    const v = h[k];
+    out[k] = Array.isArray(v) ? [...v] : v;
+  }
   return out;
 }

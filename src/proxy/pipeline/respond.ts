@@ -11,7 +11,8 @@ function bodiless(status: number, method: string | undefined): boolean {
 
 function applyPending(r: ProxyRequest, headers: OutgoingHeaders): void {
   if (!r.pendingResponseHeaders) return;
-  for (const [k, v] of Object.entries(r.pendingResponseHeaders)) headers[k] = v;
+  const pending = r.pendingResponseHeaders;
+  for (const k in pending) headers[k] = pending[k];
   r.pendingResponseHeaders = null;
 }
 
