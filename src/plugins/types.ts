@@ -179,6 +179,15 @@ export interface PdkRouter {
   getUriCaptures(): Readonly<Record<string, string>>;
 }
 
+export interface LogMeasures {
+  readonly requestLatency: number;
+  /** -1 when no upstream answered. */
+  readonly proxyLatency: number;
+  readonly kongLatency: number;
+  readonly requestSize: number;
+  readonly responseSize: number;
+}
+
 export interface PdkLog {
   debug(...args: unknown[]): void;
   info(...args: unknown[]): void;
@@ -188,6 +197,11 @@ export interface PdkLog {
   crit(...args: unknown[]): void;
   /** Kong's basic log serializer (what http-log/file-log send): a fresh record on every call. */
   serialize(): LogRecord;
+  /**
+   * The numbers of the log record (latencies in ms, sizes in bytes) without building the record:
+   * for metrics plugins, which run on every request.
+   */
+  measures(): LogMeasures;
   /**
    * Adds a field to `serialize()`'s output (kong.log.set_serialize_value): dotted keys reach into
    * sub-objects; `set` (default) always writes, `add` only when absent, `replace` only when present.

@@ -2,7 +2,7 @@ import type { Logger } from '../../log.js';
 import type { ProxyRequest } from '../../proxy/pipeline/request-state.js';
 import type { SerializeMode } from '../log-serializer.js';
 import type { PdkLog } from '../types.js';
-import { serializeRequest } from './serialize.js';
+import { measuresOf, serializeRequest } from './serialize.js';
 
 function text(args: unknown[]): string {
   return args.map((a) => (a instanceof Error ? a.message : typeof a === 'string' ? a : JSON.stringify(a))).join('');
@@ -38,6 +38,9 @@ export class LogPdk implements PdkLog {
   }
   serialize() {
     return serializeRequest(this.r);
+  }
+  measures() {
+    return measuresOf(this.r);
   }
   setSerializeValue(key: string, value: unknown, mode: SerializeMode = 'set') {
     if (mode !== 'set' && mode !== 'add' && mode !== 'replace') throw new TypeError(`kong.log.setSerializeValue: mode must be 'set', 'add' or 'replace', got '${String(mode)}'`);

@@ -3,6 +3,7 @@
  * Kong's record shape by log-serializer.ts. Everything here is read from the ProxyRequest,
  * never from the client socket, which Node detaches before the log phase runs.
  */
+import type { LogMeasures } from '../types.js';
 import type { TLSSocket } from 'node:tls';
 import type { ProxyRequest } from '../../proxy/pipeline/request-state.js';
 import { applySerializeValue, buildLogRecord, type LogFacts, type LogRecord, type LogTry } from '../log-serializer.js';
@@ -76,6 +77,20 @@ export function logFactsOf(r: ProxyRequest): LogFacts {
     clientIp: r.clientIp,
     startedAt: r.startedAt,
     source: r.response?.source ?? 'error',
+  };
+}
+
+/** The record's numbers alone, computed as logFactsOf computes them (no headers, query or copies). */
+export function measuresOf(r: ProxyRequest): LogMeasures {
+  const finishedHr = r.finishedHr ?? performance.now();
+  const proxied = r.response?.source === 'service' && r.upstreamAnsweredHr !== null;
+  const receive = proxied ? Math.round(finishedHr - r.upstreamAnsweredHr!) : 0;
+  return {
+    requestLatency: Math.round(finishedHr - r.startedHr),
+    proxyLatency: r.upstreamLatency ?? -1,
+    kongLatency: (r.proxyLatency ?? r.responseLatency ?? 0) + receive,
+    requestSize: r.bytesIn,
+    responseSize: r.bytesOut,
   };
 }
 

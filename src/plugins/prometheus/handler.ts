@@ -12,22 +12,6 @@ function num(v: unknown): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-interface SerializedParts {
-  latencies?: { request?: unknown; proxy?: unknown; kong?: unknown };
-  request?: { size?: unknown };
-  response?: { size?: unknown };
-}
-
-/** The log record, or undefined when it cannot be built: the status counter must not be lost with it. */
-function serialized(kong: Pdk): SerializedParts | undefined {
-  try {
-    return kong.log.serialize() as SerializedParts;
-  } catch (err) {
-    kong.log.err(`prometheus: could not read latencies and sizes: ${(err as Error).message}`);
-    return undefined;
-  }
-}
-
 function log(kong: Pdk, conf: PrometheusConfig): void {
   const route = kong.router.getRoute();
   // Kong records nothing for requests that matched no route.
@@ -47,16 +31,15 @@ function log(kong: Pdk, conf: PrometheusConfig): void {
     sample.status = kong.response.getStatus();
     sample.source = kong.response.getSource() === 'service' ? 'service' : 'kong';
   }
-  // Latencies and sizes exist only in the log record; build it only when needed.
+  // The record's numbers without building the whole log record (this runs on every request).
   if (conf.latency_metrics || conf.bandwidth_metrics) {
-    const record = serialized(kong);
-    if (conf.latency_metrics && record?.latencies) {
-      sample.latencies = { request: num(record.latencies.request), proxy: num(record.latencies.proxy), kong: num(record.latencies.kong) };
+    const m = kong.log.measures();
+    if (conf.latency_metrics) {
+      sample.latencies = { request: m.requestLatency, proxy: m.proxyLatency >= 0 ? m.proxyLatency : undefined, kong: m.kongLatency };
     }
     if (conf.bandwidth_metrics) {
-      sample.ingress = num(record?.request?.size) ?? 0;
-      // Until the runtime reports bytes sent for streamed responses, the body length stands in.
-      sample.egress = num(record?.response?.size) || num(kong.response.getHeader('content-length')) || 0;
+      sample.ingress = m.requestSize;
+      sample.egress = m.responseSize || num(kong.response.getHeader('content-length')) || 0;
     }
   }
   recorderFor(kong.nodeId).record(sample);
