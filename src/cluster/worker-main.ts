@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import { AdminRouter } from '../admin/router.js';
 import { parseListeners, type Config } from '../config/index.js';
 import { errorMessage } from '../errors.js';
-import type { GatewayContext } from '../gateway/context.js';
+import { createContext } from '../gateway/context.js';
 import { runStartHooks } from '../gateway/hooks.js';
 import { listenOn } from '../gateway/listen.js';
 import { createLogger, type Logger } from '../log.js';
@@ -35,19 +35,16 @@ async function runWorker(config: Config, initial: ShippedSnapshot | null): Promi
   const log: Logger = createLogger({ level: config.log_level as string, prefix: config.prefix, name: 'silverback-worker' });
   const counters = new SharedCounterClient(process as unknown as IpcEndpoint);
   useNodeWideLocalPolicy(counters);
-  const ctx: GatewayContext = {
+  const ctx = createContext(
     config,
     log,
-    nodeId: nodeId(config),
-    version: VERSION,
-    hostname: hostname(),
-    startedAt: Date.now(),
-    datastore: null,
-    services: new Map<string, unknown>([
+    null,
+    [
       ['clusterRole', WORKER_ROLE],
       ['localCounterPolicy', counters],
-    ]),
-  };
+    ],
+    { nodeId: nodeId(config), version: VERSION, hostname: hostname() },
+  );
   // The worker's routers are never served: the primary runs the Admin API and status listener.
   const hooks = await runStartHooks(ctx, new AdminRouter(), new AdminRouter());
   answerWorkerQueries(process as unknown as IpcEndpoint, ctx);

@@ -19,6 +19,17 @@ export interface GatewayContext {
   readonly services: Map<string, unknown>;
 }
 
+/** A node's context: identity from the prefix, the given datastore and initial services. */
+export function createContext(
+  config: Config,
+  log: Logger,
+  datastore: Datastore | null,
+  services: Iterable<readonly [string, unknown]>,
+  identity: { nodeId: string; version: string; hostname: string },
+): GatewayContext {
+  return { config, log, ...identity, startedAt: Date.now(), datastore, services: new Map(services) };
+}
+
 export function getService<T>(ctx: GatewayContext, name: string): T | undefined {
   return ctx.services.get(name) as T | undefined;
 }

@@ -22,7 +22,7 @@ import type { Logger } from '../log.js';
 import { nodeId, preparePrefix, removePidFile, writePidFile } from '../prefix.js';
 import { VERSION } from '../version.js';
 import type { GatewayContext } from './context.js';
-import { getService } from './context.js';
+import { createContext, getService } from './context.js';
 import { closeServer, listenOn } from './listen.js';
 import { runStartHooks } from './hooks.js';
 
@@ -114,19 +114,16 @@ export async function startNode(config: Config, log: Logger, opts: StartOptions 
   const stopHooks: (() => Promise<void>)[] = [];
   try {
     if (datastore && !saved) await prepareSchema(datastore, config, log, opts);
-    const ctx: GatewayContext = {
+    const ctx = createContext(
       config,
       log,
-      nodeId: nodeId(config),
-      version: VERSION,
-      hostname: hostname(),
-      startedAt: Date.now(),
       datastore,
-      services: new Map<string, unknown>([
+      [
         ['clusterRole', primary ? 'primary' : 'single'],
         ['workerCount', opts.workers ?? 1],
-      ]),
-    };
+      ],
+      { nodeId: nodeId(config), version: VERSION, hostname: hostname() },
+    );
     if (saved) {
       ctx.services.set('startedDegraded', true);
       ctx.services.set('startupSnapshot', saved);
