@@ -4,8 +4,8 @@
  * clients; and a steerable upstream that counts the requests it served.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer as createHttpServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
@@ -13,13 +13,12 @@ import { startNode, type RunningNode } from '../../src/gateway/node.js';
 import { silentLogger } from '../../src/log.js';
 import '../../src/gateway/modules.js';
 import '../../src/plugins/bundled-extra.js';
+import type { RawReply } from '../harness/raw-http.js';
+import { rawRequest } from '../harness/raw-http.js';
+import { freePort } from '../harness/cli.js';
+export { rawRequest, freePort };
 
-export interface Reply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-  json: any;
-}
+export type Reply = RawReply;
 
 export interface ExtraNode {
   node: RunningNode;
@@ -33,39 +32,7 @@ export interface ExtraNode {
   stop(): Promise<void>;
 }
 
-export function rawRequest(port: number, method: string, path: string, headers: Record<string, string | string[]> = {}, body?: string): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = text ? JSON.parse(text) : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
-/** The configuration refuses port 0, so a free loopback port is picked first. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startExtraNode(settings: Record<string, string> = {}): Promise<ExtraNode> {
   const prefix = mkdtempSync(join(tmpdir(), 'silverback-plugins-extra-'));

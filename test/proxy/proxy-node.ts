@@ -3,21 +3,18 @@
  * listeners and the Admin API on loopback port 0, plus small clients for both.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
 import { startNode, type RunningNode } from '../../src/gateway/node.js';
 import { silentLogger } from '../../src/log.js';
 import '../../src/gateway/modules.js';
+import type { RawReply } from '../harness/raw-http.js';
+import { rawRequest } from '../harness/raw-http.js';
+import { freePort } from '../harness/cli.js';
+export { rawRequest, freePort };
 
-export interface ProxyReply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-  json: any;
-}
+export type ProxyReply = RawReply;
 
 export interface ProxyNode {
   node: RunningNode;
@@ -31,39 +28,7 @@ export interface ProxyNode {
   stop(): Promise<void>;
 }
 
-export function rawRequest(port: number, method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<ProxyReply> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = text ? JSON.parse(text) : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
-/** The config refuses port 0, so ask the kernel for a free loopback port first. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const addr = server.address();
-      server.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 export async function startProxyNode(settings: Record<string, string> = {}): Promise<ProxyNode> {
   const prefix = mkdtempSync(join(tmpdir(), 'silverback-proxy-'));
