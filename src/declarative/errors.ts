@@ -170,18 +170,21 @@ function singular(name: string): string {
   return name.endsWith('s') ? name.slice(0, -1) : name;
 }
 
+/** File order of two item locations; where one contains the other, `nesting` decides. */
+function compareLocations(a: readonly Segment[], b: readonly Segment[], nesting: 'children first' | 'parents first'): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    return typeof x === 'number' && typeof y === 'number' ? x - y : byKey(String(x), String(y));
+  }
+  return nesting === 'children first' ? b.length - a.length : a.length - b.length;
+}
+
 /** One record per failing item, children before the items they are nested in, as Kong orders them. */
 export function flattenErrors(items: readonly ItemProblem[]): FlattenedEntityErrors[] {
-  const sorted = [...items].sort((a, b) => {
-    const n = Math.min(a.location.length, b.location.length);
-    for (let i = 0; i < n; i++) {
-      const x = a.location[i];
-      const y = b.location[i];
-      if (x === y) continue;
-      return typeof x === 'number' && typeof y === 'number' ? x - y : byKey(String(x), String(y));
-    }
-    return b.location.length - a.location.length;
-  });
+  const sorted = [...items].sort((a, b) => compareLocations(a.location, b.location, 'children first'));
   return sorted.map((p) => {
     const errors: FlatError[] = [];
     if (p.fieldErrors) categorize(p.fieldErrors, '', errors);
@@ -225,16 +228,7 @@ function locationPath(location: readonly Segment[]): string {
 /** Every error as `path in the file: message`, paths 0-based (`services[0].routes[1].paths[0]`), in file order. */
 export function errorLines(items: readonly ItemProblem[], top: readonly TopLevelProblem[]): string[] {
   const lines: string[] = top.map((t) => `${t.key}: ${t.message}`);
-  const ordered = [...items].sort((a, b) => {
-    const n = Math.min(a.location.length, b.location.length);
-    for (let i = 0; i < n; i++) {
-      const x = a.location[i];
-      const y = b.location[i];
-      if (x === y) continue;
-      return typeof x === 'number' && typeof y === 'number' ? x - y : byKey(String(x), String(y));
-    }
-    return a.location.length - b.location.length;
-  });
+  const ordered = [...items].sort((a, b) => compareLocations(a.location, b.location, 'parents first'));
   for (const p of ordered) {
     const base = locationPath(p.location);
     const input = p.input as Record<string, unknown> | null;
